@@ -1,0 +1,2 @@
+app_name = "drills"
+urlpatterns: list = []

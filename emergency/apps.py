@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EmergencyConfig(AppConfig):
+    name = "emergency"
+    verbose_name = _("应急管理工作台")
+
+    def ready(self) -> None:
+        from . import registry
+        from .demo import build_leadership
+        from .organizations import OrganizationImport
+        from .summary import register_section, summarize_organisation
+
+        registry.register_import(OrganizationImport())
+        registry.register_demo("emergency", build_leadership)
+        register_section("emergency", summarize_organisation)

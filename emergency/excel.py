@@ -1,0 +1,192 @@
+"""Reading uploaded workbooks safely and writing workbooks that Excel and WPS open as they should.
+
+Reading goes through python-calamine, which reads .xlsx, .xls (and WPS .et, the same format)
+and .ods alike. Before a byte is parsed, archives are checked for size, member count and
+compression ratio (openpyxl and calamine have no zip-bomb guard) and their XML for entity
+declarations (an XML bomb needs them; no genuine workbook has them).
+
+Writing goes through openpyxl's write-only mode so memory stays flat however many rows there are,
+and every text cell that a spreadsheet would run as a formula is written as plain text."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and WPS .et
+ACCEPTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
+MAX_ZIP_MEMBERS = 2000
+MAX_COMPRESSION_RATIO = 200
+ENTITY_PATTERN = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+class WorkbookError(Exception):
+    """The file as a whole cannot be read; the message is for the person who uploaded it."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list]
+    merged_rows: list[tuple[int, int]]  # (first row, last row) of each merged range, 0-based
+
+
+def check_upload(name: str, data: bytes) -> None:
+    """Refuse what is not a workbook, too large, or built to exhaust the server, before parsing."""
+    if not data:
+        raise WorkbookError(_("文件是空的"))
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise WorkbookError(
+            _("文件大小 %(size).1f MB，超过上限 %(limit).0f MB")
+            % {"size": len(data) / 1e6, "limit": settings.IMPORT_MAX_BYTES / 1e6}
+        )
+    if not name.lower().endswith(ACCEPTED_EXTENSIONS):
+        raise WorkbookError(_("只接受 Excel、WPS 或 ODS 表格文件（.xlsx、.xls、.et、.ods）"))
+    if data.startswith(ZIP_MAGIC):
+        _check_archive(data)
+    elif not data.startswith(OLE_MAGIC):
+        raise WorkbookError(_("文件内容不是表格（可能是改了扩展名的其他文件）"))
+
+
+def _check_archive(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except zipfile.BadZipFile:
+        raise WorkbookError(_("文件已损坏，无法打开（压缩包结构错误）")) from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise WorkbookError(_("文件结构异常（内部文件过多），已拒绝"))
+    declared = sum(m.file_size for m in members)
+    if declared > settings.IMPORT_MAX_UNCOMPRESSED_BYTES or declared > len(data) * MAX_COMPRESSION_RATIO:
+        raise WorkbookError(_("文件解压后过大（疑似压缩炸弹），已拒绝"))
+    budget = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+    for member in members:
+        if not member.filename.endswith((".xml", ".rels")):
+            continue
+        try:
+            with archive.open(member) as stream:
+                # Read in pieces and stop at the budget: a member may lie about its size.
+                head = b""
+                while chunk := stream.read(1 << 20):
+                    budget -= len(chunk)
+                    if budget < 0:
+                        raise WorkbookError(_("文件解压后过大（疑似压缩炸弹），已拒绝"))
+                    if ENTITY_PATTERN.search(head[-16:] + chunk):
+                        raise WorkbookError(_("文件包含不允许的 XML 实体声明（疑似 XML 炸弹），已拒绝"))
+                    head = chunk
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+            raise WorkbookError(_("文件已损坏，无法打开（压缩包结构错误）")) from None
+
+
+def read_sheets(name: str, data: bytes) -> list[Sheet]:
+    """Every sheet of a checked upload, as lists of cell values (str, int, float, date, datetime)."""
+    check_upload(name, data)
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for sheet_name in book.sheet_names:
+            sheet = book.get_sheet_by_name(sheet_name)
+            # Count before loading: a sheet of a million rows is refused without reading it.
+            if sheet.height > settings.IMPORT_MAX_ROWS + 1:
+                raise WorkbookError(
+                    _("工作表“%(sheet)s”有 %(rows)d 行，超过上限 %(limit)d 行，请分批上传")
+                    % {"sheet": sheet_name, "rows": sheet.height - 1, "limit": settings.IMPORT_MAX_ROWS}
+                )
+            merged = [(r[0][0], r[1][0]) for r in (sheet.merged_cell_ranges or [])]
+            sheets.append(Sheet(sheet_name, sheet.to_python(skip_empty_area=False), merged))
+    except WorkbookError:
+        raise
+    except Exception:  # calamine raises its own error types for every kind of broken file
+        raise WorkbookError(_("文件无法读取：不是有效的 Excel/WPS/ODS 表格，或已损坏")) from None
+    if not sheets:
+        raise WorkbookError(_("文件中没有工作表"))
+    return sheets
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """Text that a spreadsheet would run as a formula gets a leading quote (the ASVS rule)."""
+    if value and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+@dataclass
+class SheetSpec:
+    """A sheet to write: title, header row, and rows produced lazily so memory stays flat."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    widths: Sequence[int] | None = None
+    note: str = ""  # a line above the headers, e.g. why the rows stop at a limit
+
+
+def _cell(ws, value):
+    if isinstance(value, str):
+        value = safe_text(value)
+    elif isinstance(value, datetime.datetime):
+        value = value.replace(tzinfo=None)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, datetime.datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, datetime.date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, float):
+        cell.number_format = "0.0##"
+    return cell
+
+
+def write_sheet(book: Workbook, spec: SheetSpec) -> int:
+    """Append one formatted sheet to a write-only workbook; returns the number of data rows."""
+    ws = book.create_sheet(spec.title[:31])
+    widths = spec.widths or [max(10, min(40, len(h) * 2 + 4)) for h in spec.headers]
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    header_row = 1
+    if spec.note:
+        ws.append([_cell(ws, spec.note)])
+        header_row = 2
+    ws.freeze_panes = f"A{header_row + 1}"
+    headers = []
+    for h in spec.headers:
+        c = WriteOnlyCell(ws, value=h)
+        c.font, c.fill, c.alignment = HEADER_FONT, HEADER_FILL, Alignment(horizontal="center")
+        headers.append(c)
+    ws.append(headers)
+    count = 0
+    for row in spec.rows:
+        ws.append([_cell(ws, v) for v in row])
+        count += 1
+    return count
+
+
+def workbook_bytes(sheets: Iterable[SheetSpec]) -> bytes:
+    book = Workbook(write_only=True)
+    for spec in sheets:
+        write_sheet(book, spec)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

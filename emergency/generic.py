@@ -1,0 +1,387 @@
+"""Generic record views, forms, filters and tables: an area's views are a few class attributes.
+
+Scope is applied here, once: every queryset goes through `visible_to(user)` before an object is
+looked up (so out of scope is a 404), every form field that points at records or organisations
+is restricted to the user's scope, and leaders (read-only) get 403 on anything that writes.
+
+Templates default to `<app>/<model>_<action>.html` and fall back to `generic/object_<action>.html`."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from urllib.parse import quote
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views import generic
+from django_filters.views import FilterView
+from django_tables2.views import SingleTableMixin
+from pghistory.models import Events
+
+from . import registry
+from .excel import XLSX_CONTENT_TYPE, SheetSpec, workbook_bytes
+from .models import Attachment, Organization, OrganizationKind, User
+
+# ---- scope ------------------------------------------------------------------------------------
+
+
+def scoped(queryset: models.QuerySet, user: User) -> models.QuerySet:
+    return queryset.visible_to(user)
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """Looks records up only among those the user may see."""
+
+    model: type[models.Model]
+    queryset: models.QuerySet | None = None
+    writes = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.writes and not request.user.can_write:
+            raise PermissionDenied(_("局领导账号只能查看，不能修改记录"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> models.QuerySet:
+        queryset = self.queryset if self.queryset is not None else self.model._default_manager.all()
+        return scoped(queryset, self.request.user)
+
+    def get_template_names(self) -> list[str]:
+        meta = self.model._meta
+        return [f"{meta.app_label}/{meta.model_name}_{self.action}.html", f"generic/object_{self.action}.html"]
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        meta = self.model._meta
+        context.update(
+            meta=meta,
+            verbose_name=meta.verbose_name,
+            verbose_name_plural=meta.verbose_name_plural,
+            url_prefix=f"{meta.app_label}:{meta.model_name}",
+            can_write=self.request.user.can_write,
+        )
+        return context
+
+
+def url_name(model: type[models.Model], action: str) -> str:
+    return f"{model._meta.app_label}:{model._meta.model_name}_{action}"
+
+
+# ---- forms ------------------------------------------------------------------------------------
+
+
+class OrganizationCodeField(forms.CharField):
+    """A 单位代码 typed in: scales to any number of organisations, unlike a drop-down."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _lazy("单位代码"))
+        kwargs.setdefault("max_length", 32)
+        super().__init__(*args, **kwargs)
+        self.queryset = Organization.objects.none()
+
+    def prepare_value(self, value):
+        if isinstance(value, Organization):
+            return value.code
+        if isinstance(value, int):
+            return Organization.objects.filter(pk=value).values_list("code", flat=True).first()
+        return value
+
+    def clean(self, value):
+        code = super().clean(value)
+        if not code:
+            return None
+        org = self.queryset.filter(code=code.strip()).first()
+        if org is None:
+            raise forms.ValidationError(_("单位代码“%(c)s”不存在或不在您的管辖范围内") % {"c": code})
+        return org
+
+
+class RecordForm(forms.ModelForm):
+    """A model form that knows its user: every choice of organisation or record is in scope."""
+
+    organization = OrganizationCodeField(help_text=_lazy("留空表示本单位"), required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "visible_to"):
+                field.queryset = queryset.visible_to(user)
+        if "organization" in self.fields:
+            self.fields["organization"].queryset = Organization.objects.visible_to(user)
+            if not self.instance.pk and user.organization_id:
+                self.fields["organization"].initial = user.organization.code
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            if isinstance(field, forms.DateTimeField):
+                field.widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+            if name == "organization" and not field.initial and self.instance.pk:
+                field.initial = self.instance.organization.code
+
+    def clean_organization(self):
+        org = self.cleaned_data.get("organization")
+        if org is None:
+            org = self.user.organization
+            if org is None:
+                raise forms.ValidationError(_("请填写单位代码"))
+        return org
+
+
+# ---- views ------------------------------------------------------------------------------------
+
+
+class RecordListView(ScopedMixin, SingleTableMixin, FilterView):
+    """A sortable, paginated, filterable table; `?export=xlsx` downloads the filtered rows."""
+
+    action = "list"
+    # The table paginates; the view itself must not paginate a second time (one COUNT, not two).
+    table_pagination = {"per_page": 50}
+    import_kind: str | None = None
+    template_name = None
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["request"] = self.request
+        return kwargs
+
+    def get_paginate_by(self, queryset):
+        return None
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def export(self) -> HttpResponse:
+        filterset = self.get_filterset(self.get_filterset_class())
+        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
+        spec = registry.import_specs.get(self.import_kind or "")
+        if spec is not None:
+            sheet = spec.export_sheet(queryset)
+        else:
+            table = self.get_table_class()(queryset)
+            columns = [c for c in table.columns if c.name not in ("actions",)]
+            sheet = SheetSpec(
+                str(self.model._meta.verbose_name_plural),
+                [str(c.header) for c in columns],
+                ([row.get_cell_value(c.name) for c in columns] for row in table.rows),
+            )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return excel_response(workbook_bytes([sheet]), f"{self.model._meta.verbose_name_plural}-{stamp}.xlsx")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["import_kind"] = self.import_kind
+        return context
+
+
+def excel_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = _attachment(filename)
+    return response
+
+
+def _attachment(filename: str) -> str:
+    return f"attachment; filename*=UTF-8''{quote(filename)}"
+
+
+class RecordDetailView(ScopedMixin, generic.DetailView):
+    action = "detail"
+    # Field names shown on the page; by default every editable field of the model.
+    fields: list[str] | None = None
+    # The kinds of file this record takes (AttachmentKind choices); none: no attachments panel.
+    attachment_kinds: tuple[tuple[str, str], ...] = ()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.object
+        names = self.fields or [
+            f.name
+            for f in obj._meta.fields
+            if f.editable and f.name not in ("id", "created_by", "updated_by") and not f.name.endswith("_ptr")
+        ]
+        rows = []
+        for name in names:
+            field = obj._meta.get_field(name)
+            display = getattr(obj, f"get_{name}_display", None)
+            value = display() if display else getattr(obj, name)
+            if isinstance(value, datetime.datetime):
+                value = formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+            elif isinstance(value, datetime.date):
+                value = formats.date_format(value)
+            rows.append((field.verbose_name, value))
+        context["field_rows"] = rows
+        if self.attachment_kinds:
+            content_type = ContentType.objects.get_for_model(obj)
+            context.update(
+                attachment_kinds=self.attachment_kinds,
+                content_type_id=content_type.pk,
+                attachments=Attachment.objects.filter(content_type=content_type, object_id=obj.pk),
+            )
+        return context
+
+
+class RecordEditView(ScopedMixin, generic.UpdateView):
+    """Add (no pk in the URL) or change a record; the save is checked to stay in scope."""
+
+    action = "form"
+    writes = True
+    form_class: type[RecordForm]
+
+    def get_object(self, queryset=None):
+        if "pk" not in self.kwargs:
+            return None
+        return super().get_object(queryset)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        user = self.request.user
+        with transaction.atomic():
+            obj = form.save(commit=False)
+            if obj.pk is None and hasattr(obj, "created_by_id"):
+                obj.created_by = user
+            if hasattr(obj, "updated_by_id"):
+                obj.updated_by = user
+            obj.save()
+            form.save_m2m()
+            # A form may move a record; it must not leave the user's scope by doing so.
+            if not self.get_queryset().filter(pk=obj.pk).exists():
+                transaction.set_rollback(True)
+                raise PermissionDenied(_("不能把记录改到您的管辖范围以外"))
+        self.object = obj
+        messages.success(self.request, _("已保存：%(o)s") % {"o": obj})
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class RecordDeleteView(ScopedMixin, generic.DeleteView):
+    action = "confirm_delete"
+    writes = True
+
+    def get_success_url(self):
+        return reverse(url_name(self.model, "list"))
+
+    def form_valid(self, form):
+        name = str(self.object)
+        try:
+            response = super().form_valid(form)
+        except models.ProtectedError:
+            messages.error(self.request, _("“%(o)s”仍被其他记录引用，不能删除") % {"o": name})
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        messages.success(self.request, _("已删除：%(o)s") % {"o": name})
+        return response
+
+
+class RecordHistoryView(ScopedMixin, generic.DetailView):
+    """Every change to one record, by form, import or job: who, when, which fields, old and new."""
+
+    action = "history"
+
+    def get_template_names(self):
+        return ["generic/object_history.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        events = list(Events.objects.tracks(self.object).order_by("pgh_created_at", "pgh_id"))
+        user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context}
+        names = {u.pk: str(u) for u in User.objects.filter(pk__in=[i for i in user_ids if i])}
+        labels = {f.name: f.verbose_name for f in self.object._meta.fields}
+        labels.update({f.attname: f.verbose_name for f in self.object._meta.fields})
+        rows = []
+        for event in events:
+            ctx = event.pgh_context or {}
+            diff = event.pgh_diff or {}
+            changes = [
+                (labels.get(k, k), old, new)
+                for k, (old, new) in diff.items()
+                if k not in ("updated_at", "updated_by_id", "created_at", "path", "depth")
+            ]
+            rows.append(
+                {
+                    "when": event.pgh_created_at,
+                    "label": {"insert": _("新建"), "update": _("修改"), "delete": _("删除")}.get(
+                        event.pgh_label, event.pgh_label
+                    ),
+                    "who": names.get(ctx.get("user"), _("系统")),
+                    "source": ctx.get("source") or ctx.get("url", ""),
+                    "changes": changes,
+                }
+            )
+        context["events"] = rows
+        return context
+
+
+# ---- filters and tables ----------------------------------------------------------------------
+
+
+class RecordFilterSet(django_filters.FilterSet):
+    """Filters every record list has: year (on the model's `date_field`), an organisation's subtree,
+    and free text over `search_fields`."""
+
+    date_field: str | None = None
+    search_fields: tuple[str, ...] = ()
+
+    year = django_filters.NumberFilter(label=_lazy("年度"), method="filter_year")
+    org = django_filters.ModelChoiceFilter(
+        label=_lazy("单位（含下级）"), queryset=Organization.objects.none(), method="filter_org"
+    )
+    org_code = django_filters.CharFilter(label=_lazy("单位代码"), method="filter_org_code")
+    q = django_filters.CharFilter(label=_lazy("关键字"), method="filter_text")
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        # Bureaus only: a drop-down of thousands of schools helps nobody; schools go by code.
+        self.filters["org"].queryset = Organization.objects.visible_to(request.user).exclude(
+            kind=OrganizationKind.SCHOOL
+        )
+        if self.date_field is None:
+            del self.filters["year"]
+        if not self.search_fields:
+            del self.filters["q"]
+
+    def filter_year(self, queryset, name, value):
+        start = datetime.date(int(value), 1, 1)
+        return queryset.filter(
+            **{f"{self.date_field}__gte": start, f"{self.date_field}__lt": start.replace(year=start.year + 1)}
+        )
+
+    def filter_org(self, queryset, name, value):
+        return queryset.filter(organization__path__startswith=value.path)
+
+    def filter_org_code(self, queryset, name, value):
+        org = Organization.objects.visible_to(self.request.user).filter(code=value.strip()).first()
+        if org is None:
+            return queryset.none()
+        return queryset.filter(organization__path__startswith=org.path)
+
+    def filter_text(self, queryset, name, value):
+        condition = models.Q()
+        for field in self.search_fields:
+            condition |= models.Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class RecordTable(tables.Table):
+    """A table whose first column links to the record and whose 单位 column shows the owner."""
+
+    organization = tables.Column(verbose_name=_lazy("单位"), order_by=("organization__path",))
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _lazy("没有符合条件的记录")

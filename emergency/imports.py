@@ -1,0 +1,586 @@
+"""The Excel import engine: templates from a column spec, validation of every row, and one
+transaction that writes them all or nothing.
+
+An area describes its columns once (`ImportSpec`); the same spec gives the template, the
+validation, the preview, the write and the export of a filtered list, so a file exported from a
+list can be corrected and uploaded again. Rows are matched to existing records by their natural
+key, so uploading the same file twice changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pghistory
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .excel import HEADER_FILL, HEADER_FONT, SheetSpec, WorkbookError, read_sheets, safe_text
+from .models import Organization
+
+MAX_ERRORS_KEPT = 500
+
+
+class CellError(Exception):
+    """A value that cannot be taken; the message says why, in words for the person filling it in."""
+
+
+@dataclass
+class Column:
+    """One column of a record kind's template.
+
+    `kind` decides how a cell is read: text, int, decimal, date, choice, multi (several choices
+    separated by 、), or org (a 单位代码 in the uploader's scope)."""
+
+    header: str
+    field: str
+    kind: str = "text"
+    required: bool = False
+    choices: Sequence[tuple[str, str]] = ()
+    max_length: int = 200
+    help: str = ""
+    example: Any = ""
+    past_only: bool = False  # dates of things that happened cannot lie in the future
+
+    def label_to_value(self) -> dict[str, str]:
+        return {normalize(str(label)): value for value, label in self.choices}
+
+    def value_to_label(self) -> dict[str, str]:
+        return {value: str(label) for value, label in self.choices}
+
+    def describe(self) -> str:
+        if self.help:
+            return self.help
+        return {
+            "text": _("文字，最多%(n)d字") % {"n": self.max_length},
+            "int": _("非负整数"),
+            "decimal": _("非负数字"),
+            "date": _("日期，如 2026-03-05 或 2026年3月5日"),
+            "choice": _("从下拉列表选择"),
+            "multi": _("可填多个，用顿号“、”分隔"),
+            "org": _("单位代码；留空表示本单位"),
+        }[self.kind]
+
+
+def normalize(text: str) -> str:
+    """Full-width letters, digits and brackets as half-width; surrounding spaces removed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: Excel stores a code like 1001 as the number 1001.0."""
+    return normalize(str(int(value) if isinstance(value, float) and value.is_integer() else value))
+
+
+def parse_date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float):
+        # A date cell formatted as a number arrives as Excel's serial day count.
+        if 1 <= value < 2958466 and float(value).is_integer():
+            return EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        raise CellError(_("“%(v)s”不是日期") % {"v": value})
+    text = normalize(str(value)).split(" ")[0]
+    for pattern in DATE_PATTERNS:
+        if m := pattern.match(text):
+            try:
+                return datetime.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                break
+    raise CellError(_("“%(v)s”不是有效日期，请写成 2026-03-05 或 2026年3月5日") % {"v": value})
+
+
+def parse_number(value: Any, whole: bool) -> int | decimal.Decimal:
+    if isinstance(value, bool):
+        raise CellError(_("“%(v)s”不是数字") % {"v": value})
+    if isinstance(value, int | float):
+        number = decimal.Decimal(str(value))
+    else:
+        text = normalize(str(value)).replace(",", "")
+        try:
+            number = decimal.Decimal(text)
+        except decimal.InvalidOperation:
+            raise CellError(_("“%(v)s”不是数字") % {"v": value}) from None
+    if not number.is_finite():
+        raise CellError(_("“%(v)s”不是数字") % {"v": value})
+    if number < 0:
+        raise CellError(_("不能为负数（%(v)s）") % {"v": cell_text(value)})
+    if whole:
+        if number != number.to_integral_value():
+            raise CellError(_("必须是整数（%(v)s）") % {"v": cell_text(value)})
+        if number > 2_000_000_000:
+            raise CellError(_("数字过大（%(v)s）") % {"v": cell_text(value)})
+        return int(number)
+    return number
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass
+class ImportContext:
+    """Who is importing, and the organisations their rows may name (code → Organization)."""
+
+    user: Any  # None: an operator at the command line, with full scope
+    orgs_by_code: dict[str, Organization] = field(default_factory=dict)
+    today: datetime.date = field(default_factory=timezone.localdate)
+
+    @property
+    def default_org(self) -> Organization | None:
+        return getattr(self.user, "organization", None)
+
+    def visible_orgs(self) -> models.QuerySet:
+        if self.user is None:
+            return Organization.objects.all()
+        return Organization.objects.visible_to(self.user)
+
+
+@dataclass
+class Row:
+    number: int  # the row number as the spreadsheet shows it
+    values: dict[str, Any]
+    key: tuple = ()
+    instance: models.Model | None = None
+    changed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Validation:
+    """The result shown as the preview: rows to add, rows to update, and every error."""
+
+    rows: list[Row] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    to_add: list[Row] = field(default_factory=list)
+    to_update: list[Row] = field(default_factory=list)
+    unchanged: int = 0
+    sheet: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self, spec: ImportSpec, sample: int = 20) -> dict:
+        def show(rows):
+            return [[spec.display(r.values, c) for c in spec.columns] for r in rows[:sample]]
+
+        return {
+            "headers": [c.header for c in spec.columns],
+            "add": show(self.to_add),
+            "update": show(self.to_update),
+            "sheet": self.sheet,
+        }
+
+
+class ImportSpec:
+    """How one record kind travels through Excel. Subclass per kind; most need only attributes.
+
+    `key` names the model fields forming the natural key, in the order of the columns that fill
+    them; `clean_row` adds checks across columns; `prepare` turns values into model fields."""
+
+    kind: str
+    label: str
+    model: type[models.Model]
+    columns: list[Column]
+    key: tuple[str, ...]
+    instructions: tuple[str, ...] = ()
+    # Set by the engine on each write so that history shows who changed what.
+    audit_fields = ("created_by", "updated_by")
+    # Loaded with each exported row, so an export is a few queries whatever its size.
+    export_related: tuple[str, ...] = ("organization",)
+
+    @property
+    def sheet_name(self) -> str:
+        return self.label
+
+    def column(self, header: str) -> Column:
+        return next(c for c in self.columns if c.header == header)
+
+    # ---- reading -------------------------------------------------------------------------
+    def parse_cell(self, column: Column, raw: Any, ctx: ImportContext) -> Any:
+        if is_blank(raw):
+            if column.kind == "org":
+                if ctx.default_org is None:
+                    raise CellError(_("必须填写（命令行导入没有默认单位）"))
+                return ctx.default_org
+            if column.required:
+                raise CellError(_("必须填写"))
+            return [] if column.kind == "multi" else None if column.kind != "text" else ""
+        if column.kind == "text":
+            text = cell_text(raw)
+            if len(text) > column.max_length:
+                raise CellError(_("超过%(n)d字（现有%(m)d字）") % {"n": column.max_length, "m": len(text)})
+            return text
+        if column.kind == "int":
+            return parse_number(raw, whole=True)
+        if column.kind == "decimal":
+            return parse_number(raw, whole=False)
+        if column.kind == "date":
+            day = parse_date(raw)
+            if column.past_only and day > ctx.today:
+                raise CellError(_("日期 %(d)s 晚于今天") % {"d": day.isoformat()})
+            if day.year < 1949:
+                raise CellError(_("日期 %(d)s 过早") % {"d": day.isoformat()})
+            return day
+        if column.kind == "choice":
+            return self._choice(column, raw)
+        if column.kind == "multi":
+            parts = [p for p in re.split(r"[、,，;；/]", normalize(str(raw))) if p.strip()]
+            return [self._choice(column, p) for p in parts]
+        if column.kind == "org":
+            code = cell_text(raw)
+            org = ctx.orgs_by_code.get(code)
+            if org is None:
+                raise CellError(_("单位代码“%(c)s”不存在或不在您的管辖范围内") % {"c": code})
+            return org
+        raise ValueError(column.kind)
+
+    def _choice(self, column: Column, raw: Any) -> str:
+        value = column.label_to_value().get(normalize(str(raw)))
+        if value is None:
+            labels = "、".join(str(label) for _v, label in column.choices)
+            raise CellError(_("“%(v)s”不是可选值，可选：%(c)s") % {"v": raw, "c": labels})
+        return value
+
+    def clean_row(self, values: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
+        """Checks across columns; returns (column header, reason) pairs."""
+        return []
+
+    def check_rows(self, rows: list[Row], ctx: ImportContext) -> list[str]:
+        """Checks across rows of the whole file (references between rows); returns messages."""
+        return []
+
+    def row_key(self, values: dict[str, Any]) -> tuple:
+        return tuple(_key_part(values[f]) for f in self.key)
+
+    def existing(self, rows: list[Row], ctx: ImportContext) -> dict[tuple, models.Model]:
+        """The records already stored under the rows' natural keys, in one query."""
+        # Each key field narrows by its set of values; the exact match is made below.
+        lookup = {f"{f}__in": {_key_part(r.values[f]) for r in rows} for f in self.key}
+        found = {}
+        for obj in self.model.objects.filter(**lookup).iterator(chunk_size=5000):
+            found[tuple(_key_part(getattr(obj, f"{f}_id", None) or getattr(obj, f)) for f in self.key)] = obj
+        return found
+
+    def prepare(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Model field values from a row's values; the default takes each column's field."""
+        return {c.field: values[c.field] for c in self.columns}
+
+    # ---- writing -------------------------------------------------------------------------
+    def write(self, validation: Validation, user) -> None:
+        new = []
+        for row in validation.to_add:
+            obj = self.model(**self.prepare(row.values))
+            for name in self.audit_fields:
+                setattr(obj, name, user)
+            new.append(obj)
+        self.model.objects.bulk_create(new, batch_size=2000)
+        changed = []
+        fields: set[str] = set()
+        for row in validation.to_update:
+            for name, value in self.prepare(row.values).items():
+                setattr(row.instance, name, value)
+            row.instance.updated_by = user
+            changed.append(row.instance)
+            fields.update(row.changed)
+        if changed:
+            self.model.objects.bulk_update(changed, sorted(fields | {"updated_by", "updated_at"}), batch_size=2000)
+            for obj in changed:
+                obj.updated_at = timezone.now()
+
+    # ---- display and export ---------------------------------------------------------------
+    def display(self, values: dict[str, Any], column: Column) -> str:
+        value = values.get(column.field)
+        if column.kind == "choice":
+            return column.value_to_label().get(value, "")
+        if column.kind == "multi":
+            labels = column.value_to_label()
+            return "、".join(labels.get(v, v) for v in value or [])
+        if column.kind == "org":
+            return value.code if value else ""
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return "" if value is None else str(value)
+
+    def export_values(self, obj: models.Model) -> dict[str, Any]:
+        return {c.field: getattr(obj, c.field) for c in self.columns}
+
+    def export_rows(self, queryset: Iterable[models.Model]) -> Iterable[list]:
+        for obj in queryset:
+            values = self.export_values(obj)
+            row = []
+            for column in self.columns:
+                value = values.get(column.field)
+                if column.kind in ("choice", "multi", "org"):
+                    row.append(self.display(values, column))
+                elif isinstance(value, decimal.Decimal):
+                    row.append(float(value))
+                else:
+                    row.append(value)
+            yield row
+
+    def export_sheet(self, queryset: models.QuerySet) -> SheetSpec:
+        rows = queryset.select_related(*self.export_related).iterator(chunk_size=2000)
+        return SheetSpec(self.label, [c.header for c in self.columns], self.export_rows(rows))
+
+
+def _key_part(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def header_name(value: Any) -> str:
+    return normalize(str(value)).strip("★*").strip() if not is_blank(value) else ""
+
+
+def validate(
+    spec: ImportSpec, name: str, data: bytes, user, progress: Callable[[int], None] | None = None
+) -> Validation:
+    """Read a workbook and check every row against the spec and the database; writes nothing."""
+    result = Validation()
+    try:
+        sheets = read_sheets(name, data)
+    except WorkbookError as exc:
+        result.errors.append(str(exc))
+        return result
+    sheet = next((s for s in sheets if s.name == spec.sheet_name), sheets[0])
+    result.sheet = sheet.name
+    rows = sheet.rows
+    while rows and all(is_blank(v) for v in rows[-1]):
+        rows = rows[:-1]
+    if not rows:
+        result.errors.append(_("工作表“%(s)s”是空的，没有表头和数据") % {"s": sheet.name})
+        return result
+    columns = _read_header(spec, sheet, rows[0], result)
+    if result.errors:
+        return result
+    data_rows = [(n, r) for n, r in enumerate(rows[1:], start=2) if not all(is_blank(v) for v in r)]
+    if not data_rows:
+        result.errors.append(_("工作表“%(s)s”只有表头，没有数据行") % {"s": sheet.name})
+        return result
+
+    ctx = ImportContext(user=user)
+    org_columns = [i for i, c in columns if c.kind == "org"]
+    codes = {cell_text(r[i]) for _n, r in data_rows for i in org_columns if i < len(r) and not is_blank(r[i])}
+    ctx.orgs_by_code = {o.code: o for o in ctx.visible_orgs().filter(code__in=codes)}
+    if ctx.default_org is not None:
+        ctx.orgs_by_code.setdefault(ctx.default_org.code, ctx.default_org)
+
+    seen: dict[tuple, int] = {}
+    total = len(data_rows)
+    key_headers = "、".join(c.header for c in spec.columns if c.field in spec.key)
+    for done, (number, raw) in enumerate(data_rows, start=1):
+        values: dict[str, Any] = {}
+        row_errors = []
+        for position, column in columns:
+            cell = raw[position] if position < len(raw) else None
+            try:
+                values[column.field] = spec.parse_cell(column, cell, ctx)
+            except CellError as exc:
+                row_errors.append(f"第{number}行 {column.header}: {exc}")
+        for column in spec.columns:  # optional columns left out of the file
+            values.setdefault(column.field, [] if column.kind == "multi" else "" if column.kind == "text" else None)
+            if column.kind == "org" and values[column.field] is None:
+                values[column.field] = ctx.default_org
+        if not row_errors:
+            row_errors.extend(f"第{number}行 {header}: {reason}" for header, reason in spec.clean_row(values, ctx))
+        # A repeated key is reported even when other cells of either row are wrong.
+        if all(values.get(f) not in (None, "") for f in spec.key):
+            key = spec.row_key(values)
+            if key in seen:
+                row_errors.append(
+                    _("第%(n)d行: 与第%(m)d行重复（%(k)s相同）") % {"n": number, "m": seen[key], "k": key_headers}
+                )
+            else:
+                seen[key] = number
+                if not row_errors:
+                    result.rows.append(Row(number, values, key))
+        result.errors.extend(row_errors)
+        if progress and done % 1000 == 0:
+            progress(int(done * 80 / total))
+    # Checks across rows run on every row that passed on its own, so all errors show at once.
+    result.errors.extend(spec.check_rows(result.rows, ctx))
+    if result.errors:
+        result.errors.sort(key=_row_number)
+        return result
+
+    existing = spec.existing(result.rows, ctx)
+    # Key fields are equal by definition; comparing them would only load related rows.
+    compare = [c.field for c in spec.columns if c.field not in spec.key]
+    for row in result.rows:
+        row.instance = existing.get(row.key)
+        if row.instance is None:
+            result.to_add.append(row)
+            continue
+        fresh = spec.prepare(row.values)
+        current = spec.export_values(row.instance)
+        row.changed = [f for f in compare if f in fresh and _differs(current.get(f), fresh[f])]
+        if row.changed:
+            result.to_update.append(row)
+        else:
+            result.unchanged += 1
+    return result
+
+
+def _row_number(message: str) -> int:
+    match = re.match(r"第(\d+)行", message)
+    return int(match[1]) if match else 0
+
+
+def _differs(current: Any, new: Any) -> bool:
+    if isinstance(current, models.Model) or isinstance(new, models.Model):
+        return getattr(current, "pk", current) != getattr(new, "pk", new)
+    if current in (None, "") and new in (None, ""):
+        return False
+    if isinstance(current, list | tuple) or isinstance(new, list | tuple):
+        return sorted(current or []) != sorted(new or [])
+    if isinstance(current, decimal.Decimal | int | float) and isinstance(new, decimal.Decimal | int | float):
+        return decimal.Decimal(str(current)) != decimal.Decimal(str(new))
+    return current != new
+
+
+def _read_header(spec: ImportSpec, sheet, header: list, result: Validation) -> list[tuple[int, Column]]:
+    by_name = {c.header: c for c in spec.columns}
+    if any(first == 0 and last == 0 for first, last in sheet.merged_rows):
+        result.errors.append(_("第1行: 表头有合并单元格，请使用下载的模板，每列一个表头"))
+        return []
+    columns: list[tuple[int, Column]] = []
+    seen: set[str] = set()
+    for position, cell in enumerate(header):
+        name = header_name(cell)
+        if not name:
+            if any(position < len(r) and not is_blank(r[position]) for r in sheet.rows[1:]):
+                letter = get_column_letter(position + 1)
+                result.errors.append(_("第1行 %(col)s列: 表头为空，但该列有数据") % {"col": letter})
+            continue
+        column = by_name.get(name)
+        if column is None:
+            result.errors.append(
+                _("第1行 %(h)s: 不是“%(label)s”模板的列，请使用下载的模板") % {"h": name, "label": spec.label}
+            )
+        elif name in seen:
+            result.errors.append(_("第1行 %(h)s: 列名重复") % {"h": name})
+        else:
+            seen.add(name)
+            columns.append((position, column))
+    for column in spec.columns:
+        if column.required and column.header not in seen:
+            result.errors.append(_("第1行 %(h)s: 缺少必填列") % {"h": column.header})
+    return columns
+
+
+class ImportConflict(Exception):
+    """The database changed between the preview and the write (for example the same file was
+    confirmed twice at once); nothing was written."""
+
+
+def apply(spec: ImportSpec, validation: Validation, user, source: str) -> None:
+    """Write a clean validation in one transaction, with the acting user in every history event."""
+    assert validation.ok
+    try:
+        with transaction.atomic(), pghistory.context(user=getattr(user, "pk", None), source=source):
+            spec.write(validation, user)
+    except IntegrityError as exc:
+        raise ImportConflict(
+            _("数据在预览后已被修改（可能同一文件被重复提交），本次未写入任何数据，请重新上传")
+        ) from exc
+
+
+def template_workbook(spec: ImportSpec) -> bytes:
+    """The template a school officer fills in: headers with their format as a comment, drop-downs
+    for choice columns, and a sheet explaining every column with an example."""
+    book = Workbook()
+    ws = book.active
+    ws.title = spec.sheet_name
+    lists = book.create_sheet("选项")
+    for index, column in enumerate(spec.columns, start=1):
+        cell = ws.cell(row=1, column=index, value=("★" if column.required else "") + column.header)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.comment = Comment(column.describe(), "应急管理工作台")
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = max(12, len(column.header) * 2 + 6)
+        if column.kind == "date":
+            for row in range(2, 1002):
+                ws.cell(row=row, column=index).number_format = "yyyy-mm-dd"
+        if column.kind == "choice":
+            # Lists live on their own sheet: an inline list is capped at 255 characters.
+            for r, (_v, label) in enumerate(column.choices, start=1):
+                lists.cell(row=r, column=index, value=str(label))
+            rule = DataValidation(
+                type="list",
+                formula1=f"=选项!${letter}$1:${letter}${len(column.choices)}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="无效的值",
+                error="请从下拉列表中选择",
+            )
+            ws.add_data_validation(rule)
+            rule.add(f"{letter}2:{letter}5000")
+    ws.freeze_panes = "A2"
+    lists.sheet_state = "hidden"
+
+    guide = book.create_sheet("填写说明")
+    guide.append([f"{spec.label}导入模板 填写说明"])
+    guide["A1"].font = Font(bold=True, size=14)
+    for line in (
+        _("在“%(s)s”工作表第2行起填写，每行一条记录；带★的列必须填写。") % {"s": spec.sheet_name},
+        _("日期写成 2026-03-05 或 2026年3月5日；数字不能为负数。"),
+        _("上传后先显示预览：新增、更新的行和所有错误（第N行 列名: 原因）；有任何错误时不会写入任何数据。"),
+        _("同一文件重复上传不会重复添加：%(k)s 相同的行视为同一条记录，会被更新。")
+        % {"k": "、".join(c.header for c in spec.columns if c.field in spec.key)},
+        *spec.instructions,
+    ):
+        guide.append([safe_text(str(line))])
+    guide.append([])
+    guide.append(["列名", "是否必填", "格式", "可选值", "示例"])
+    for cell in guide[guide.max_row]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    for column in spec.columns:
+        guide.append(
+            [
+                column.header,
+                "必填" if column.required else "选填",
+                column.describe(),
+                "、".join(str(label) for _v, label in column.choices),
+                safe_text(str(column.example)),
+            ]
+        )
+    for letter, width in zip("ABCDE", (16, 10, 40, 50, 30), strict=True):
+        guide.column_dimensions[letter].width = width
+    example_fill = PatternFill("solid", fgColor="FFF2CC")
+    guide.append([])
+    guide.append([_("示例行（复制到“%(s)s”工作表时请删除本行以外的说明）") % {"s": spec.sheet_name}])
+    guide.append([c.header for c in spec.columns])
+    guide.append([safe_text(str(c.example)) if isinstance(c.example, str) else c.example for c in spec.columns])
+    for cell in guide[guide.max_row]:
+        cell.fill = example_fill
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,395 @@
+"""The core: the organisation tree, users and roles, the shared record base, the leadership
+group, documents, attachments and import jobs. Nothing here knows about any area app."""
+
+from __future__ import annotations
+
+import datetime
+import posixpath
+import uuid
+
+import pghistory
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def track_history(model: type[models.Model]) -> type[models.Model]:
+    """Keep every insert, update and delete of a model in its event table, by database trigger, so
+    bulk writes and QuerySet.update() are kept too. Trackers are made anew for every model: they
+    bind to the model they track."""
+    return pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())(model)
+
+
+class OrganizationKind(models.TextChoices):
+    CITY = "city", _("市教育局")
+    DISTRICT = "district", _("区县教育局")
+    SCHOOL = "school", _("学校")
+
+
+class Stage(models.TextChoices):
+    """学段: drill requirements differ between kindergartens and primary/secondary schools."""
+
+    KINDERGARTEN = "kindergarten", _("幼儿园")
+    PRIMARY = "primary", _("小学")
+    JUNIOR = "junior", _("初中")
+    SENIOR = "senior", _("高中")
+    NINE_YEAR = "nine_year", _("九年一贯制")
+    COMPLETE = "complete", _("完全中学")
+    VOCATIONAL = "vocational", _("中等职业学校")
+    SPECIAL = "special", _("特殊教育学校")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OrganizationQuerySet:
+        """The organisations in the user's subtree: their own and everything below it."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_everything:
+            return self
+        if user.organization_id is None:
+            return self.none()
+        return self.filter(path__startswith=user.organization.path)
+
+    def subtree_of(self, org: Organization) -> OrganizationQuerySet:
+        return self.filter(path__startswith=org.path)
+
+
+code_validator = RegexValidator(r"^[A-Za-z0-9_-]{1,32}$", _("单位代码只能由字母、数字、下划线和短横线组成，最长32位"))
+
+
+@track_history
+class Organization(models.Model):
+    """A node of the education system's tree: 市教育局 → 区县教育局 → 学校.
+
+    `path` is the chain of codes from the root ("/C01/D03/S0042/"), so a subtree is one indexed
+    prefix query however deep or wide the tree grows."""
+
+    code = models.CharField(_("单位代码"), max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField(_("单位名称"), max_length=100)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    kind = models.CharField(_("单位类型"), max_length=16, choices=OrganizationKind.choices)
+    stage = models.CharField(_("学段"), max_length=16, choices=Stage.choices, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    contact = models.CharField(_("联系人"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=50, blank=True)
+    students = models.PositiveIntegerField(_("在校学生数"), null=True, blank=True)
+    staff_count = models.PositiveIntegerField(_("教职工数"), null=True, blank=True)
+    path = models.CharField(max_length=400, editable=False, db_index=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        old_path = self.path
+        self.path = self.compute_path()
+        self.depth = self.path.count("/") - 2
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # Moved or renamed: rewrite the prefix of every descendant in one statement.
+                Organization.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
+                    depth=F("depth") + (self.path.count("/") - old_path.count("/")),
+                )
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:organization_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
+            raise ValidationError({"parent": _("上级单位不能是本单位或其下级单位")})
+        if self.kind == OrganizationKind.SCHOOL and self.parent_id is None:
+            raise ValidationError({"parent": _("学校必须有上级单位")})
+
+    def compute_path(self) -> str:
+        return (self.parent.path if self.parent_id else "/") + self.code + "/"
+
+    def subtree(self) -> OrganizationQuerySet:
+        return Organization.objects.subtree_of(self)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("系统管理员")
+    STAFF = "staff", _("教育局工作人员")
+    SCHOOL_OFFICER = "school_officer", _("学校填报员")
+    LEADER = "leader", _("局领导")
+
+
+class User(AbstractUser):
+    """A person who signs in: belongs to one organisation, whose subtree is their scope."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.STAFF)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def can_write(self) -> bool:
+        """Leaders read; everyone else in scope may enter and correct records."""
+        return self.is_authenticated and self.role != Role.LEADER
+
+    def in_scope(self, org: Organization | None) -> bool:
+        if org is None:
+            return False
+        if self.sees_everything:
+            return True
+        return self.organization_id is not None and org.path.startswith(self.organization.path)
+
+
+class RecordQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RecordQuerySet:
+        """The only door to records: every view, export, chart and summary goes through it."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_everything:
+            return self
+        if user.organization_id is None:
+            return self.none()
+        return self.filter(organization__path__startswith=user.organization.path)
+
+    def in_subtree(self, org: Organization) -> RecordQuerySet:
+        return self.filter(organization__path__startswith=org.path)
+
+
+class Record(models.Model):
+    """The base of every record an organisation keeps: who owns it, who wrote it and when.
+
+    Concrete records are decorated with `track_history`, so every insert, update and delete,
+    by form, import or job, lands in their event table with the acting user."""
+
+    organization = models.ForeignKey(Organization, verbose_name=_("单位"), on_delete=models.PROTECT, db_index=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更新人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
+
+
+class GroupRole(models.TextChoices):
+    LEADER = "leader", _("组长")
+    DEPUTY = "deputy", _("副组长")
+    MEMBER = "member", _("成员")
+
+
+class DocumentKind(models.TextChoices):
+    WORK_PLAN = "work_plan", _("工作方案")
+    RULES = "rules", _("制度")
+    ACTIVITY_PLAN = "activity_plan", _("活动方案")
+    NOTICE = "notice", _("通知")
+    RESPONSIBILITY = "responsibility", _("责任表")
+    OTHER = "other", _("其他")
+
+
+def upload_path(instance: models.Model, filename: str) -> str:
+    # A random name: the original one is kept in the record and given back on download.
+    ext = posixpath.splitext(filename)[1].lower()[:10]
+    return f"{instance._meta.app_label}/{instance._meta.model_name}/{uuid.uuid4().hex}{ext}"
+
+
+@track_history
+class Document(Record):
+    """A written document an organisation issues: 工作方案, 制度, 活动方案 …"""
+
+    title = models.CharField(_("标题"), max_length=200)
+    number = models.CharField(_("文号"), max_length=100, blank=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=DocumentKind.choices)
+    issued_on = models.DateField(_("印发日期"))
+    file = models.FileField(_("文件"), upload_to=upload_path, blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("文件")
+        verbose_name_plural = _("文件")
+        ordering = ["-issued_on", "title"]
+        constraints = [models.UniqueConstraint(fields=["organization", "title"], name="document_title_per_org")]
+
+    def __str__(self) -> str:
+        return f"《{self.title}》"
+
+
+@track_history
+class LeadershipGroup(Record):
+    """领导小组: the group an organisation sets up to lead its emergency work."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    established_on = models.DateField(_("成立日期"))
+    founding_document = models.ForeignKey(
+        Document, verbose_name=_("成立文件"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    office_in_charge = models.CharField(_("应急事项承办科室"), max_length=100, blank=True)
+    daily_responsible = models.CharField(_("日常工作负责人"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("领导小组")
+        verbose_name_plural = _("领导小组")
+        constraints = [models.UniqueConstraint(fields=["organization"], name="one_group_per_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def members_on(self, day: datetime.date) -> models.QuerySet:
+        """The group as it stood on a day: joined by then and not yet left."""
+        return self.members.filter(Q(joined_on__lte=day), Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+
+@track_history
+class LeadershipMember(Record):
+    """A member of a leadership group; leaving sets `left_on`, so the group's past stays readable."""
+
+    group = models.ForeignKey(
+        LeadershipGroup, verbose_name=_("领导小组"), on_delete=models.CASCADE, related_name="members"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    title = models.CharField(_("职务"), max_length=100)
+    group_role = models.CharField(_("组内职务"), max_length=10, choices=GroupRole.choices)
+    department = models.CharField(_("科室"), max_length=100, blank=True)
+    phone = models.CharField(_("电话"), max_length=50, blank=True)
+    duties = models.TextField(_("职责分工"), blank=True)
+    joined_on = models.DateField(_("加入日期"))
+    left_on = models.DateField(_("离开日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("领导小组成员")
+        verbose_name_plural = _("领导小组成员")
+        # 组长 first, then 副组长, then 成员: the order a group's notice lists them in.
+        ordering = [
+            "group",
+            models.Case(models.When(group_role="leader", then=0), models.When(group_role="deputy", then=1), default=2),
+            "joined_on",
+            "name",
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_group_role_display()}）"
+
+    def save(self, *args, **kwargs) -> None:
+        self.organization_id = self.group.organization_id
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.left_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": _("离开日期不能早于加入日期")})
+
+
+class AttachmentKind(models.TextChoices):
+    DOCUMENT = "document", _("文档")
+    PHOTO = "photo", _("照片")
+    BEFORE = "before", _("整改前照片")
+    AFTER = "after", _("整改后照片")
+
+
+@track_history
+class Attachment(Record):
+    """A file attached to any record (plan text, drill photos, hazard before/after photos).
+
+    Served only through a scoped view; the owning record's organisation is copied here so the
+    same `visible_to` rule applies."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("类别"), max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.DOCUMENT)
+    file = models.FileField(_("文件"), upload_to=upload_path)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小"))
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("处理中")
+    READY = "ready", _("待确认")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ImportJob(Record):
+    """One Excel upload: its file, the validation result shown as a preview, and what was written.
+
+    Large files are validated and written by Celery; the page polls this row for progress."""
+
+    kind = models.CharField(_("数据类型"), max_length=20)
+    file = models.FileField(_("文件"), upload_to=upload_path)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    to_add = models.PositiveIntegerField(_("新增"), default=0)
+    to_update = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("无变化"), default=0)
+    errors = models.JSONField(_("错误"), default=list)
+    preview = models.JSONField(_("预览"), default=dict)
+    message = models.TextField(_("说明"), blank=True)
+    applied_at = models.DateTimeField(_("写入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:importjob_detail", args=[self.pk])

@@ -1,0 +1,131 @@
+"""The organisation register as an import kind (`orgs`, 单位): the core's own first kind.
+
+Rows may name parents that are new in the same file, so the tree is checked and ordered as a
+whole before anything is written, and new organisations are created parents first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .imports import CellError, Column, ImportContext, ImportSpec, Row
+from .models import Organization, OrganizationKind, Stage, code_validator
+
+
+class OrganizationImport(ImportSpec):
+    kind = "orgs"
+    label = "单位"
+    model = Organization
+    key = ("code",)
+    audit_fields = ()
+    export_related = ("parent",)
+    columns = [
+        Column(
+            "单位代码",
+            "code",
+            required=True,
+            max_length=32,
+            help="字母、数字、下划线或短横线，最长32位",
+            example="S0001",
+        ),
+        Column("单位名称", "name", required=True, max_length=100, example="实验小学"),
+        Column("上级单位代码", "parent", max_length=32, help="上级单位的单位代码；可以是本文件中的单位", example="D01"),
+        Column("单位类型", "kind", "choice", required=True, choices=OrganizationKind.choices, example="学校"),
+        Column("学段", "stage", "choice", choices=Stage.choices, example="小学"),
+        Column("地址", "address", example="人民路1号"),
+        Column("联系人", "contact", max_length=50, example="张老师"),
+        Column("联系电话", "phone", max_length=50, example="0532-8888888"),
+        Column("在校学生数", "students", "int", example=1200),
+        Column("教职工数", "staff_count", "int", example=90),
+    ]
+    instructions = (
+        "上级单位代码必须是您管辖范围内的单位，或本文件中的其他行；新单位只能建在您的管辖范围内。",
+        "学校必须填写上级单位代码。",
+    )
+
+    def parse_cell(self, column: Column, raw: Any, ctx: ImportContext) -> Any:
+        value = super().parse_cell(column, raw, ctx)
+        if column.field == "code":
+            try:
+                code_validator(value)
+            except Exception:
+                raise CellError(_("单位代码只能由字母、数字、下划线和短横线组成，最长32位")) from None
+        return value
+
+    def clean_row(self, values: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
+        if values["kind"] != OrganizationKind.CITY and not values["parent"]:
+            return [("上级单位代码", _("区县教育局和学校必须填写上级单位代码"))]
+        if values["parent"] == values["code"]:
+            return [("上级单位代码", _("不能是本单位"))]
+        return []
+
+    def check_rows(self, rows: list[Row], ctx: ImportContext) -> list[str]:
+        in_file = {r.values["code"]: r for r in rows}
+        codes = set(in_file) | {r.values["parent"] for r in rows if r.values["parent"]}
+        visible = {o.code: o for o in ctx.visible_orgs().filter(code__in=codes).select_related("parent")}
+        taken = set(Organization.objects.filter(code__in=set(in_file) - set(visible)).values_list("code", flat=True))
+        errors = []
+        own_id = getattr(ctx.user, "organization_id", None)
+        for row in rows:
+            code, parent = row.values["code"], row.values["parent"]
+            where = f"第{row.number}行 上级单位代码: "
+            if code in taken:
+                errors.append(f"第{row.number}行 单位代码: " + _("“%(c)s”已被您管辖范围以外的单位使用") % {"c": code})
+            elif code in visible and visible[code].pk == own_id:
+                # One's own place in the tree is decided above, never by oneself.
+                if parent != getattr(visible[code].parent, "code", ""):
+                    errors.append(where + _("不能调整本单位自己的上级单位"))
+            elif parent and parent not in in_file and parent not in visible:
+                errors.append(where + _("“%(c)s”不存在或不在您的管辖范围内") % {"c": parent})
+            elif parent in visible and visible[parent].kind == OrganizationKind.SCHOOL:
+                errors.append(where + _("学校不能作为上级单位"))
+            elif not parent and code not in visible and ctx.user is not None and not ctx.user.sees_everything:
+                errors.append(where + _("只有系统管理员可以新建顶级单位"))
+        # A parent chain that comes back to itself is a cycle, within the file or through the database.
+        for row in rows:
+            seen, code = set(), row.values["code"]
+            while code and code not in seen:
+                seen.add(code)
+                code = in_file[code].values["parent"] if code in in_file else None
+            if code:
+                errors.append(f"第{row.number}行 上级单位代码: " + _("上级关系形成循环"))
+        self._visible = visible
+        return errors
+
+    def existing(self, rows: list[Row], ctx: ImportContext) -> dict[tuple, Organization]:
+        return {(code,): org for code, org in self._visible.items() if any(r.values["code"] == code for r in rows)}
+
+    def export_values(self, obj: Organization) -> dict[str, Any]:
+        values = {c.field: getattr(obj, c.field) for c in self.columns if c.field != "parent"}
+        values["parent"] = obj.parent.code if obj.parent_id else ""
+        return values
+
+    def prepare(self, values: dict[str, Any]) -> dict[str, Any]:
+        fields = {c.field: values[c.field] for c in self.columns if c.field != "parent"}
+        fields["stage"] = fields["stage"] or ""
+        return fields
+
+    def write(self, validation, user) -> None:
+        by_code = dict(self._visible)
+        pending = {r.values["code"]: r for r in validation.to_add + validation.to_update}
+        # Parents before children: repeat passes until every row whose parent is known is placed.
+        while pending:
+            ready = [r for r in pending.values() if not r.values["parent"] or r.values["parent"] not in pending]
+            new = []
+            for row in ready:
+                del pending[row.values["code"]]
+                parent = by_code.get(row.values["parent"]) if row.values["parent"] else None
+                if row.instance is None:
+                    org = Organization(parent=parent, **self.prepare(row.values))
+                    org.path = org.compute_path()
+                    org.depth = org.path.count("/") - 2
+                    new.append(org)
+                else:
+                    org = row.instance
+                    for name, value in self.prepare(row.values).items():
+                        setattr(org, name, value)
+                    org.parent = parent
+                    org.save()  # keeps descendants' paths right when an organisation moves
+                by_code[org.code] = org
+            Organization.objects.bulk_create(new, batch_size=2000)

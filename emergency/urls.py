@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+core = [
+    path("organizations/", views.OrganizationList.as_view(), name="organization_list"),
+    path("organizations/tree/", views.organization_tree, name="organization_tree"),
+    path("organizations/add/", views.OrganizationEdit.as_view(), name="organization_add"),
+    path("organizations/<int:pk>/", views.OrganizationDetail.as_view(), name="organization_detail"),
+    path("organizations/<int:pk>/edit/", views.OrganizationEdit.as_view(), name="organization_edit"),
+    path("organizations/<int:pk>/history/", views.OrganizationHistory.as_view(), name="organization_history"),
+    path("leadership/", views.LeadershipGroupList.as_view(), name="leadershipgroup_list"),
+    path("leadership/add/", views.LeadershipGroupEdit.as_view(), name="leadershipgroup_add"),
+    path("leadership/<int:pk>/", views.LeadershipGroupDetail.as_view(), name="leadershipgroup_detail"),
+    path("leadership/<int:pk>/edit/", views.LeadershipGroupEdit.as_view(), name="leadershipgroup_edit"),
+    path("leadership/<int:pk>/history/", views.LeadershipGroupHistory.as_view(), name="leadershipgroup_history"),
+    path("leadership/members/add/", views.LeadershipMemberEdit.as_view(), name="leadershipmember_add"),
+    path("leadership/members/<int:pk>/", views.LeadershipMemberDetail.as_view(), name="leadershipmember_detail"),
+    path("leadership/members/<int:pk>/edit/", views.LeadershipMemberEdit.as_view(), name="leadershipmember_edit"),
+    path(
+        "leadership/members/<int:pk>/history/", views.LeadershipMemberHistory.as_view(), name="leadershipmember_history"
+    ),
+    path("documents/", views.DocumentList.as_view(), name="document_list"),
+    path("documents/add/", views.DocumentEdit.as_view(), name="document_add"),
+    path("documents/<int:pk>/", views.DocumentDetail.as_view(), name="document_detail"),
+    path("documents/<int:pk>/edit/", views.DocumentEdit.as_view(), name="document_edit"),
+    path("documents/<int:pk>/delete/", views.DocumentDelete.as_view(), name="document_delete"),
+    path("documents/<int:pk>/history/", views.DocumentHistory.as_view(), name="document_history"),
+    path("documents/<int:pk>/file/", views.document_file, name="document_file"),
+    path("attachments/<int:ct>/<int:pk>/add/", views.attachment_add, name="attachment_add"),
+    path("attachments/<int:pk>/", views.attachment_file, name="attachment_file"),
+    path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
+    path("imports/<slug:kind>/template/", views.import_template, name="import_template"),
+    path("imports/<slug:kind>/upload/", views.import_upload, name="import_upload"),
+    path("imports/jobs/<int:pk>/", views.import_job, name="importjob_detail"),
+    path("imports/jobs/<int:pk>/status/", views.import_job_status, name="importjob_status"),
+    path("imports/jobs/<int:pk>/confirm/", views.import_confirm, name="importjob_confirm"),
+    path("settings/", views.language_page, name="settings"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include((core, "emergency"))),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("plans/", include("plans.urls")),
+    path("drills/", include("drills.urls")),
+    path("hazards/", include("hazards.urls")),
+    path("supplies/", include("supplies.urls")),
+    path("duty/", include("duty.urls")),
+    path("outreach/", include("outreach.urls")),
+]

@@ -1,0 +1,494 @@
+"""The core's pages: home, the organisation register and tree, the leadership group, documents,
+attachments, and the Excel import pages every area shares."""
+
+from __future__ import annotations
+
+import mimetypes
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from . import registry, tasks
+from .excel import WorkbookError, check_upload
+from .generic import (
+    OrganizationCodeField,
+    RecordDeleteView,
+    RecordDetailView,
+    RecordEditView,
+    RecordFilterSet,
+    RecordForm,
+    RecordHistoryView,
+    RecordListView,
+    _attachment,
+    excel_response,
+)
+from .imports import template_workbook
+from .models import (
+    Attachment,
+    AttachmentKind,
+    Document,
+    ImportJob,
+    JobStatus,
+    LeadershipGroup,
+    LeadershipMember,
+    Organization,
+    OrganizationKind,
+    Role,
+)
+from .tables import DocumentTable, LeadershipGroupTable, OrganizationTable
+
+# ---- home -------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    items = [item for panel in registry.home_panels for item in panel(request.user) if item.count]
+    org = request.user.organization
+    context = {"items": items, "org": org, "import_kinds": list(registry.import_specs.values())}
+    if org is not None:
+        context["children"] = org.children.annotate(n=Count("children")).order_by("code")[:50]
+        context["group"] = LeadershipGroup.objects.filter(organization=org).first()
+    return render(request, "emergency/home.html", context)
+
+
+# ---- organisations ----------------------------------------------------------------------------
+
+
+class OrganizationFilter(RecordFilterSet):
+    search_fields = ("name", "code")
+    kind = django_filters.ChoiceFilter(label=_lazy("单位类型"), choices=OrganizationKind.choices)
+
+    class Meta:
+        model = Organization
+        fields = ["kind", "stage"]
+
+    def filter_org(self, queryset, name, value):
+        return queryset.filter(path__startswith=value.path)
+
+    def filter_org_code(self, queryset, name, value):
+        org = Organization.objects.visible_to(self.request.user).filter(code=value.strip()).first()
+        return queryset.filter(path__startswith=org.path) if org else queryset.none()
+
+
+class OrganizationList(RecordListView):
+    model = Organization
+    queryset = Organization.objects.select_related("parent")
+    filterset_class = OrganizationFilter
+    table_class = OrganizationTable
+    import_kind = "orgs"
+
+
+class OrganizationDetail(RecordDetailView):
+    model = Organization
+    fields = ["code", "name", "parent", "kind", "stage", "address", "contact", "phone", "students", "staff_count"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["children"] = self.object.children.order_by("code")[:200]
+        context["group"] = LeadershipGroup.objects.filter(organization=self.object).first()
+        return context
+
+
+class OrganizationForm(RecordForm):
+    organization = None
+    parent = OrganizationCodeField(label=_lazy("上级单位代码"), required=False)
+
+    class Meta:
+        model = Organization
+        fields = ["code", "name", "parent", "kind", "stage", "address", "contact", "phone", "students", "staff_count"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["parent"].queryset = Organization.objects.visible_to(user)
+        if self.instance.pk and self.instance.parent_id:
+            self.fields["parent"].initial = self.instance.parent.code
+        if self.instance.pk and not user.sees_everything:
+            # The code is the key other records and files refer to; only an administrator changes it.
+            self.fields["code"].disabled = True
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if self.instance.pk and self.instance.pk == self.user.organization_id:
+            # One's own place in the tree is decided above, never by oneself.
+            return self.instance.parent
+        if parent is None and not self.user.sees_everything:
+            raise forms.ValidationError(_("请填写上级单位代码"))
+        if parent and parent.kind == OrganizationKind.SCHOOL:
+            raise forms.ValidationError(_("学校不能作为上级单位"))
+        if self.instance.pk and parent and parent.path.startswith(self.instance.path):
+            raise forms.ValidationError(_("上级单位不能是本单位或其下级单位"))
+        return parent
+
+
+class OrganizationEdit(RecordEditView):
+    model = Organization
+    form_class = OrganizationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        # A school keeps its own details current, but cannot create organisations.
+        if request.user.is_authenticated and request.user.role == Role.SCHOOL_OFFICER and "pk" not in kwargs:
+            raise PermissionDenied(_("学校填报员不能新建单位"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OrganizationHistory(RecordHistoryView):
+    model = Organization
+
+
+@login_required
+def organization_tree(request):
+    """The tree down to the bureaus, with how many schools each holds, in two queries."""
+    visible = Organization.objects.visible_to(request.user)
+    bureaus = list(visible.exclude(kind=OrganizationKind.SCHOOL).order_by("path"))
+    counts = dict(
+        visible.filter(kind=OrganizationKind.SCHOOL)
+        .values_list("parent_id")
+        .annotate(n=Count("id"))
+        .values_list("parent_id", "n")
+    )
+    base_depth = bureaus[0].depth if bureaus else 0
+    nodes = [{"org": b, "indent": b.depth - base_depth, "schools": counts.get(b.pk, 0)} for b in bureaus]
+    if not bureaus and request.user.organization:
+        nodes = [{"org": request.user.organization, "indent": 0, "schools": 0}]
+    return render(request, "emergency/organization_tree.html", {"nodes": nodes})
+
+
+# ---- leadership group -------------------------------------------------------------------------
+
+
+class LeadershipGroupFilter(RecordFilterSet):
+    search_fields = ("name", "organization__name")
+
+    class Meta:
+        model = LeadershipGroup
+        fields = []
+
+
+class LeadershipGroupList(RecordListView):
+    model = LeadershipGroup
+    queryset = LeadershipGroup.objects.select_related("organization").annotate(
+        member_count=Count("members", filter=Q(members__left_on__isnull=True))
+    )
+    filterset_class = LeadershipGroupFilter
+    table_class = LeadershipGroupTable
+
+
+class LeadershipGroupDetail(RecordDetailView):
+    model = LeadershipGroup
+    fields = ["organization", "name", "established_on", "founding_document", "office_in_charge", "daily_responsible"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        members = self.object.members.all()
+        context["current_members"] = [m for m in members if m.left_on is None]
+        context["former_members"] = [m for m in members if m.left_on is not None]
+        return context
+
+
+class LeadershipGroupForm(RecordForm):
+    class Meta:
+        model = LeadershipGroup
+        fields = [
+            "organization",
+            "name",
+            "established_on",
+            "founding_document",
+            "office_in_charge",
+            "daily_responsible",
+        ]
+
+
+class LeadershipGroupEdit(RecordEditView):
+    model = LeadershipGroup
+    form_class = LeadershipGroupForm
+
+
+class LeadershipGroupHistory(RecordHistoryView):
+    model = LeadershipGroup
+
+
+class LeadershipMemberForm(RecordForm):
+    organization = None
+
+    class Meta:
+        model = LeadershipMember
+        fields = ["group", "name", "title", "group_role", "department", "phone", "duties", "joined_on", "left_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        left, joined = cleaned.get("left_on"), cleaned.get("joined_on")
+        if left and joined and left < joined:
+            self.add_error("left_on", _("离开日期不能早于加入日期"))
+        return cleaned
+
+
+class LeadershipMemberEdit(RecordEditView):
+    model = LeadershipMember
+    form_class = LeadershipMemberForm
+
+    def get_initial(self):
+        return {"group": self.request.GET.get("group")}
+
+    def get_success_url(self):
+        return self.object.group.get_absolute_url()
+
+
+class LeadershipMemberDetail(RecordDetailView):
+    model = LeadershipMember
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.get_object().group.get_absolute_url())
+
+
+class LeadershipMemberHistory(RecordHistoryView):
+    model = LeadershipMember
+
+
+# ---- documents --------------------------------------------------------------------------------
+
+
+class DocumentFilter(RecordFilterSet):
+    date_field = "issued_on"
+    search_fields = ("title", "number")
+
+    class Meta:
+        model = Document
+        fields = ["kind"]
+
+
+class DocumentList(RecordListView):
+    model = Document
+    queryset = Document.objects.select_related("organization")
+    filterset_class = DocumentFilter
+    table_class = DocumentTable
+
+
+class DocumentDetail(RecordDetailView):
+    model = Document
+    fields = ["organization", "title", "number", "kind", "issued_on", "original_name"]
+
+
+class DocumentForm(RecordForm):
+    class Meta:
+        model = Document
+        fields = ["organization", "title", "number", "kind", "issued_on", "file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "size") and upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(_("文件超过 %(n)d MB") % {"n": settings.ATTACHMENT_MAX_BYTES // 1_000_000})
+        if upload and hasattr(upload, "content_type"):
+            self.instance.original_name = upload.name[:255]
+        return upload
+
+
+class DocumentEdit(RecordEditView):
+    model = Document
+    form_class = DocumentForm
+
+
+class DocumentDelete(RecordDeleteView):
+    model = Document
+
+
+class DocumentHistory(RecordHistoryView):
+    model = Document
+
+
+def _serve(field_file, name: str) -> FileResponse:
+    if not field_file:
+        raise Http404
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(field_file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = _attachment(name)
+    return response
+
+
+@login_required
+def document_file(request, pk):
+    doc = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    return _serve(doc.file, doc.original_name or doc.file.name.rsplit("/", 1)[-1])
+
+
+# ---- attachments ------------------------------------------------------------------------------
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_lazy("文件"))
+    kind = forms.ChoiceField(label=_lazy("类别"), choices=AttachmentKind.choices)
+
+    IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic")
+    DOCUMENT_TYPES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ods", ".odt", ".txt", ".zip")
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, kind = cleaned.get("file"), cleaned.get("kind")
+        if upload is None or kind is None:
+            return cleaned
+        if upload.size > settings.ATTACHMENT_MAX_BYTES:
+            self.add_error("file", _("文件超过 %(n)d MB") % {"n": settings.ATTACHMENT_MAX_BYTES // 1_000_000})
+        allowed = self.DOCUMENT_TYPES if kind == AttachmentKind.DOCUMENT else self.IMAGE_TYPES
+        if not upload.name.lower().endswith(allowed):
+            self.add_error("file", _("不支持的文件类型，可上传：%(t)s") % {"t": " ".join(allowed)})
+        return cleaned
+
+
+@login_required
+@require_POST
+def attachment_add(request, ct, pk):
+    if not request.user.can_write:
+        raise PermissionDenied
+    content_type = get_object_or_404(ContentType, pk=ct)
+    model = content_type.model_class()
+    if model is None or not hasattr(model.objects, "visible_to"):
+        raise Http404
+    record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        Attachment.objects.create(
+            organization=record.organization,
+            content_type=content_type,
+            object_id=record.pk,
+            kind=form.cleaned_data["kind"],
+            file=upload,
+            original_name=upload.name[:255],
+            size=upload.size,
+            created_by=request.user,
+            updated_by=request.user,
+        )
+        messages.success(request, _("已上传：%(f)s") % {"f": upload.name})
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(record.get_absolute_url())
+
+
+@login_required
+def attachment_file(request, pk):
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
+    return _serve(attachment.file, attachment.original_name)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk):
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
+    if not request.user.can_write:
+        raise PermissionDenied
+    record = attachment.record
+    attachment.delete()
+    messages.success(request, _("已删除附件"))
+    return redirect(record.get_absolute_url() if record else "home")
+
+
+# ---- Excel import -----------------------------------------------------------------------------
+
+
+def _spec(kind: str):
+    spec = registry.import_specs.get(kind)
+    if spec is None:
+        raise Http404
+    return spec
+
+
+@login_required
+def import_template(request, kind):
+    spec = _spec(kind)
+    return excel_response(template_workbook(spec), f"{spec.label}导入模板.xlsx")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_lazy("Excel 文件"), help_text=_lazy("支持 .xlsx、.xls、WPS（.et）和 .ods"))
+
+
+@login_required
+def import_upload(request, kind):
+    spec = _spec(kind)
+    if not request.user.can_write:
+        raise PermissionDenied(_("局领导账号只能查看，不能导入"))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            check_upload(upload.name, data)
+        except WorkbookError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if request.user.organization is None:
+                form.add_error("file", _("您的账号没有所属单位，不能导入"))
+            else:
+                job = tasks.start_import(spec, request.user, upload.name, data)
+                return redirect(job.get_absolute_url())
+    return render(request, "emergency/import_upload.html", {"form": form, "spec": spec})
+
+
+@login_required
+def import_job(request, pk):
+    job = get_object_or_404(ImportJob.objects.visible_to(request.user).filter(created_by=request.user), pk=pk)
+    spec = _spec(job.kind)
+    if request.htmx:
+        if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+            return render(request, "emergency/_import_progress.html", {"job": job})
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"  # finished: reload the whole page to show the result
+        return response
+    return render(request, "emergency/import_job.html", {"job": job, "spec": spec, "list_url": _list_url(spec)})
+
+
+def _list_url(spec) -> str:
+    meta = spec.model._meta
+    return reverse(f"{meta.app_label}:{meta.model_name}_list")
+
+
+@login_required
+def import_job_status(request, pk):
+    job = get_object_or_404(ImportJob.objects.visible_to(request.user).filter(created_by=request.user), pk=pk)
+    return JsonResponse({"status": job.status, "progress": job.progress})
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    with transaction.atomic():
+        job = get_object_or_404(
+            ImportJob.objects.visible_to(request.user).filter(created_by=request.user).select_for_update(), pk=pk
+        )
+        if job.status != JobStatus.READY or job.errors:
+            messages.error(request, _("这个导入不能再确认（状态：%(s)s）") % {"s": job.get_status_display()})
+            return redirect(job.get_absolute_url())
+        job.status, job.progress = JobStatus.QUEUED, 0
+        job.save(update_fields=["status", "progress", "updated_at"])
+    tasks.confirm_import(job)
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+def language_page(request) -> HttpResponse:
+    return render(
+        request,
+        "emergency/language.html",
+        {
+            "settings_rules": [
+                (_("应急预案修订周期（年）"), settings.PLAN_REVISION_YEARS),
+                (_("单个上传文件大小上限（MB）"), settings.IMPORT_MAX_BYTES // 1_000_000),
+                (_("单次导入行数上限"), settings.IMPORT_MAX_ROWS),
+                (_("超过此行数的导入转为后台任务"), settings.IMPORT_BACKGROUND_ROWS),
+            ]
+        },
+    )

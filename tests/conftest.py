@@ -1,0 +1,82 @@
+"""Personas on a small tree, shared by every area's tests:
+
+    C (市教育局) ── DA (区县A) ── SA1, SA2 (学校)
+                 └─ DB (区县B) ── SB1 (学校)
+
+admin sees everything; city_staff and leader the whole city (leader read-only); district_staff
+district A; officer_a school SA1; officer_b school SB1 (another district)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from emergency.celery import app as celery_app
+from emergency.models import Organization, Role, User
+
+from .factories import make_org, make_user
+
+celery_app.conf.broker_url = os.environ["REDIS_URL"]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher costs half a second a user; tests make many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Tree:
+    city: Organization
+    district_a: Organization
+    district_b: Organization
+    school_a1: Organization
+    school_a2: Organization
+    school_b1: Organization
+
+
+@dataclass
+class Personas:
+    tree: Tree
+    admin: User
+    city_staff: User
+    leader: User
+    district_staff: User
+    officer_a: User
+    officer_b: User
+
+    def all(self) -> dict[str, User]:
+        return {
+            name: getattr(self, name)
+            for name in ("admin", "city_staff", "leader", "district_staff", "officer_a", "officer_b")
+        }
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    city = make_org("C", name="市教育局")
+    da = make_org("DA", parent=city, name="区县A教育局")
+    dbo = make_org("DB", parent=city, name="区县B教育局")
+    return Tree(
+        city,
+        da,
+        dbo,
+        make_org("SA1", parent=da, name="A区第一小学"),
+        make_org("SA2", parent=da, name="A区第二小学"),
+        make_org("SB1", parent=dbo, name="B区第一小学"),
+    )
+
+
+@pytest.fixture
+def personas(tree) -> Personas:
+    return Personas(
+        tree=tree,
+        admin=make_user("admin", None, Role.ADMIN, is_superuser=True, is_staff=True),
+        city_staff=make_user("city_staff", tree.city, Role.STAFF),
+        leader=make_user("leader", tree.city, Role.LEADER),
+        district_staff=make_user("district_staff", tree.district_a, Role.STAFF),
+        officer_a=make_user("officer_a", tree.school_a1, Role.SCHOOL_OFFICER),
+        officer_b=make_user("officer_b", tree.school_b1, Role.SCHOOL_OFFICER),
+    )

@@ -1,0 +1,211 @@
+"""The import engine, through its first kind (orgs), in the browser and at the command line."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from emergency import registry
+from emergency.imports import template_workbook, validate
+from emergency.models import ImportJob, Organization
+from tests.factories import workbook
+
+HEADERS = [
+    "单位代码",
+    "单位名称",
+    "上级单位代码",
+    "单位类型",
+    "学段",
+    "地址",
+    "联系人",
+    "联系电话",
+    "在校学生数",
+    "教职工数",
+]
+
+
+def upload(client, data: bytes, name="orgs.xlsx"):
+    f = io.BytesIO(data)
+    f.name = name
+    return client.post(reverse("emergency:import_upload", args=["orgs"]), {"file": f})
+
+
+def good_rows():
+    return [
+        ["SA3", "A区第三小学", "DA", "学校", "小学", "", "王老师", "123", 800, 60],
+        ["DA2", "A区第二学区", "DA", "区县教育局", "", "", "", "", None, None],
+        ["SA4", "A区第四中学", "DA2", "学校", "初中", "", "", "", "1,200", "７０"],
+    ]
+
+
+def test_template_has_every_column_dropdowns_and_instructions():
+    book = load_workbook(io.BytesIO(template_workbook(registry.import_specs["orgs"])))
+    data = book["单位"]
+    assert [c.value.lstrip("★") for c in data[1]] == HEADERS
+    assert data["A1"].comment is not None
+    assert any("D2" in str(dv.sqref) for dv in data.data_validations.dataValidation)
+    assert "填写说明" in book.sheetnames
+
+
+def test_good_file_previews_then_writes_in_one_go(client, personas):
+    client.force_login(personas.district_staff)
+    response = upload(client, workbook(HEADERS, good_rows()))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert (job.status, job.to_add, job.to_update) == ("ready", 3, 0)
+    assert not Organization.objects.filter(code="SA3").exists()  # preview writes nothing
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "A区第三小学" in page and "新增 3 行" in page
+    client.post(reverse("emergency:importjob_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "done", job.message
+    assert Organization.objects.get(code="SA4").path == "/C/DA/DA2/SA4/"
+    assert Organization.objects.get(code="SA4").students == 1200
+    assert Organization.objects.get(code="SA4").staff_count == 70  # full-width digits
+
+
+def test_same_file_twice_adds_nothing(client, personas):
+    client.force_login(personas.district_staff)
+    data = workbook(HEADERS, good_rows())
+    for _ in range(2):
+        upload(client, data)
+        job = ImportJob.objects.latest("pk")
+        client.post(reverse("emergency:importjob_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.to_add, job.to_update, job.unchanged) == (0, 0, 3)
+    assert Organization.objects.filter(code__in=["SA3", "SA4", "DA2"]).count() == 3
+
+
+def test_bad_rows_are_all_listed_and_nothing_is_written(client, personas):
+    client.force_login(personas.district_staff)
+    rows = [
+        ["SA3", "A区第三小学", "DA", "学校", "小学", "", "", "", -5, None],
+        ["SB7", "越界学校", "DB", "学校", "小学", "", "", "", None, None],
+        ["SA5", "", "DA", "大学", "小学", "", "", "", "很多", None],
+        ["SA3", "重复", "DA", "学校", "小学", "", "", "", None, None],
+        ["SA6", "好的一行", "DA", "学校", "小学", "", "", "", 100, 10],
+    ]
+    upload(client, workbook(HEADERS, rows))
+    job = ImportJob.objects.get()
+    assert job.status == "failed"
+    errors = "\n".join(job.errors)
+    assert "第2行 在校学生数: 不能为负数" in errors
+    assert "第3行 上级单位代码: “DB”不存在或不在您的管辖范围内" in errors
+    assert "第4行 单位名称: 必须填写" in errors
+    assert "第4行 单位类型: “大学”不是可选值" in errors
+    assert "第4行 在校学生数: “很多”不是数字" in errors
+    assert "第5行: 与第2行重复" in errors
+    assert not Organization.objects.filter(code__in=["SA3", "SA5", "SA6", "SB7"]).exists()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "未写入任何数据" in page and "第3行 上级单位代码" in page
+
+
+def test_wrong_headers_are_named(personas):
+    data = workbook(["单位代码", "单位名", "单位类型"], [["X1", "某校", "学校"]])
+    result = validate(registry.import_specs["orgs"], "a.xlsx", data, personas.city_staff)
+    assert "第1行 单位名: 不是“单位”模板的列，请使用下载的模板" in result.errors
+    assert "第1行 单位名称: 缺少必填列" in result.errors
+
+
+def test_school_officer_updates_own_school_but_cannot_add_one(personas):
+    spec = registry.import_specs["orgs"]
+    own = validate(
+        spec,
+        "a.xlsx",
+        workbook(HEADERS, [["SA1", "A区第一小学", "DA", "学校", "小学", "", "", "", 999, 50]]),
+        personas.officer_a,
+    )
+    assert own.ok and len(own.to_update) == 1
+    new = validate(
+        spec,
+        "a.xlsx",
+        workbook(HEADERS, [["SA8", "新校", "SA1", "学校", "小学", "", "", "", 1, 1]]),
+        personas.officer_a,
+    )
+    assert any("学校不能作为上级单位" in e for e in new.errors)
+
+
+def test_oversized_file_is_refused_before_parsing(client, personas, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    client.force_login(personas.city_staff)
+    response = upload(client, workbook(HEADERS, good_rows() * 30))
+    assert "超过上限" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def test_zip_bomb_is_refused(client, personas):
+    client.force_login(personas.city_staff)
+    bomb = _zip({"xl/worksheets/sheet1.xml": b"<a>" + b"0" * 30_000_000 + b"</a>"})
+    assert len(bomb) < 1_000_000
+    response = upload(client, bomb)
+    assert "疑似压缩炸弹" in response.content.decode()
+
+
+def test_xml_bomb_is_refused(personas):
+    lol = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><a>&lol2;</a>'
+    data = _zip({"[Content_Types].xml": lol, "xl/workbook.xml": b"<workbook/>"})
+    result = validate(registry.import_specs["orgs"], "a.xlsx", data, personas.city_staff)
+    assert any("XML 炸弹" in e for e in result.errors)
+
+
+def test_renamed_file_is_not_a_spreadsheet(personas):
+    result = validate(registry.import_specs["orgs"], "a.xlsx", b"%PDF-1.4 not a workbook", personas.city_staff)
+    assert result.errors == ["文件内容不是表格（可能是改了扩展名的其他文件）"]
+
+
+def test_leader_cannot_upload(client, personas):
+    client.force_login(personas.leader)
+    assert client.get(reverse("emergency:import_upload", args=["orgs"])).status_code == 403
+
+
+def test_someone_elses_import_job_is_404(client, personas):
+    client.force_login(personas.district_staff)
+    upload(client, workbook(HEADERS, good_rows()))
+    job = ImportJob.objects.get()
+    client.force_login(personas.officer_b)
+    assert client.get(job.get_absolute_url()).status_code == 404
+    assert client.post(reverse("emergency:importjob_confirm", args=[job.pk])).status_code == 404
+
+
+def test_command_line_import_and_template(tmp_path, personas):
+    path = tmp_path / "orgs.xlsx"
+    path.write_bytes(workbook(HEADERS, good_rows()))
+    call_command("import_records", "orgs", str(path), "--user", "district_staff", "--dry-run")
+    assert not Organization.objects.filter(code="SA3").exists()
+    call_command("import_records", "orgs", str(path), "--user", "district_staff")
+    assert Organization.objects.filter(code__in=["SA3", "SA4", "DA2"]).count() == 3
+    out = tmp_path / "t.xlsx"
+    call_command("export_template", "orgs", str(out))
+    assert load_workbook(out).sheetnames[0] == "单位"
+
+
+def test_command_line_import_with_errors_fails_and_writes_nothing(tmp_path, personas, capsys):
+    path = tmp_path / "orgs.xlsx"
+    path.write_bytes(workbook(HEADERS, [["SB5", "越界", "DB", "学校", "", "", "", "", None, None]]))
+    with pytest.raises(CommandError, match="1 个错误"):
+        call_command("import_records", "orgs", str(path), "--user", "district_staff")
+    assert "第2行 上级单位代码" in capsys.readouterr().err
+    assert not Organization.objects.filter(code="SB5").exists()
+
+
+def test_export_of_the_filtered_list_reimports_unchanged(client, personas):
+    client.force_login(personas.district_staff)
+    response = client.get(reverse("emergency:organization_list") + "?export=xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book.active.values)
+    assert list(rows[0]) == HEADERS
+    assert {r[0] for r in rows[1:]} == {"DA", "SA1", "SA2"}  # district A's subtree only
+    result = validate(registry.import_specs["orgs"], "e.xlsx", response.content, personas.district_staff)
+    assert result.ok, result.errors
+    assert (len(result.to_add), len(result.to_update), result.unchanged) == (0, 0, 3)

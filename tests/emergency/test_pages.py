@@ -1,0 +1,74 @@
+"""Login, lockout, language, home page and query counts of the core's list pages."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from emergency.models import Document, LeadershipGroup
+from tests.factories import PASSWORD
+
+
+def test_login_page_is_chinese(client):
+    body = client.get(reverse("login")).content.decode()
+    assert "登录应急管理工作台" in body and 'lang="zh-hans"' in body
+
+
+def test_english_is_selectable(client, personas):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("login")).content.decode()
+    assert 'lang="en"' in body and "Sign in" in body
+
+
+def test_pages_need_login(client, tree):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_repeated_failed_logins_lock_the_account(client, personas, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "officer_a", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "officer_a", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "账号已暂时锁定" in response.content.decode()
+
+
+def test_good_login_goes_home(client, personas):
+    response = client.post(reverse("login"), {"username": "officer_a", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert "A区第一小学" in client.get(reverse("home")).content.decode()
+
+
+def test_security_headers(client, personas):
+    client.force_login(personas.officer_a)
+    response = client.get(reverse("home"))
+    csp = response["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "<script>" not in response.content.decode()  # no inline script anywhere
+
+
+@pytest.mark.parametrize("documents", [1, 30])
+def test_document_list_query_count_is_pinned(client, personas, django_assert_num_queries, documents):
+    for i in range(documents):
+        Document.objects.create(
+            organization=personas.tree.school_a1, title=f"文件{i}", kind="rules", issued_on=datetime.date(2026, 1, 1)
+        )
+    client.force_login(personas.city_staff)
+    # session, user, user's organisation, count, page of documents with organisations, bureaus drop-down
+    with django_assert_num_queries(6):
+        assert client.get(reverse("emergency:document_list")).status_code == 200
+
+
+def test_leadership_list_query_count_is_pinned(client, personas, django_assert_num_queries):
+    for org in (personas.tree.city, personas.tree.school_a1, personas.tree.school_b1):
+        LeadershipGroup.objects.create(organization=org, name="领导小组", established_on=datetime.date(2026, 1, 1))
+    client.force_login(personas.city_staff)
+    # session, user, user's organisation, count, page of groups with member counts, bureaus drop-down
+    with django_assert_num_queries(6):
+        assert client.get(reverse("emergency:leadershipgroup_list")).status_code == 200

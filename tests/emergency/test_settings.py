@@ -1,0 +1,43 @@
+"""Production settings refuse to start unsafely, and pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-of-sufficient-length-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "emergency.example.edu.cn",
+}
+
+
+def manage(*args, **env):
+    # The browser tests allow async-unsafe calls in their own process; a deployment never does.
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**base, **env},
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", DJANGO_DEBUG="0", DJANGO_SECRET_KEY="")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_malformed_boolean_fails_loudly():
+    result = manage("check", DJANGO_DEBUG="maybe")
+    assert result.returncode != 0 and "DJANGO_DEBUG must be 0 or 1" in result.stderr
+
+
+def test_deploy_check_reports_nothing_with_production_variables():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
