@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +13,10 @@ class EmergencyConfig(AppConfig):
         from .organizations import OrganizationImport
         from .summary import register_section, summarize_organisation
 
+        settings.CELERY_BEAT_SCHEDULE["requeue-waiting-summaries"] = {
+            "task": "emergency.tasks.requeue_waiting_summaries",
+            "schedule": 60.0,
+        }
         registry.register_import(OrganizationImport())
         registry.register_demo("emergency", build_leadership)
         register_section("emergency", summarize_organisation)

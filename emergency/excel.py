@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -144,11 +145,13 @@ class SheetSpec:
     note: str = ""  # a line above the headers, e.g. why the rows stop at a limit
 
 
-def _cell(ws, value):
+def excel_cell(ws, value) -> WriteOnlyCell:
+    """A typed cell: dates as dates, text safe from formula injection."""
     if isinstance(value, str):
         value = safe_text(value)
     elif isinstance(value, datetime.datetime):
-        value = value.replace(tzinfo=None)
+        # Excel has no time zones: write the local wall-clock time the users read everywhere else.
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).replace(tzinfo=None)
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, datetime.datetime):
         cell.number_format = DATETIME_FORMAT
@@ -165,11 +168,11 @@ def write_sheet(book: Workbook, spec: SheetSpec) -> int:
     widths = spec.widths or [max(10, min(40, len(h) * 2 + 4)) for h in spec.headers]
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    header_row = 1
-    if spec.note:
-        ws.append([_cell(ws, spec.note)])
-        header_row = 2
+    header_row = 2 if spec.note else 1
+    # A write-only sheet takes its views before the first row is written.
     ws.freeze_panes = f"A{header_row + 1}"
+    if spec.note:
+        ws.append([excel_cell(ws, spec.note)])
     headers = []
     for h in spec.headers:
         c = WriteOnlyCell(ws, value=h)
@@ -178,7 +181,7 @@ def write_sheet(book: Workbook, spec: SheetSpec) -> int:
     ws.append(headers)
     count = 0
     for row in spec.rows:
-        ws.append([_cell(ws, v) for v in row])
+        ws.append([excel_cell(ws, v) for v in row])
         count += 1
     return count
 

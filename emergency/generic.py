@@ -188,13 +188,18 @@ class RecordListView(ScopedMixin, SingleTableMixin, FilterView):
         return context
 
 
-def excel_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = _attachment(filename)
+def download_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
-def _attachment(filename: str) -> str:
+def excel_response(content: bytes, filename: str) -> HttpResponse:
+    return download_response(content, filename, XLSX_CONTENT_TYPE)
+
+
+def content_disposition(filename: str) -> str:
+    # RFC 6266 with UTF-8, so Chinese file names arrive intact in every browser.
     return f"attachment; filename*=UTF-8''{quote(filename)}"
 
 

@@ -393,3 +393,51 @@ class ImportJob(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("emergency:importjob_detail", args=[self.pk])
+
+
+class SummaryRun(Record):
+    """One compilation of the annual summary for an organisation's subtree and a calendar year.
+
+    The Celery job fills it in; the page polls it, so a reload or a restarted server finds it where
+    it was. Once finalised, the narrative and the files are kept unchanged."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    notice = models.CharField(_("依据的通知"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    figures = models.JSONField(_("指标"), default=list)
+    narrative = models.TextField(_("总结正文"), blank=True)
+    workbook = models.FileField(_("Excel 文件"), upload_to=upload_path, blank=True)
+    document = models.FileField(_("Word 文件"), upload_to=upload_path, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    finalized_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("定稿人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("年度总结")
+        verbose_name_plural = _("年度总结")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization.name}{self.year}年度应急管理工作总结"
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:summaryrun_detail", args=[self.pk])
+
+    @property
+    def is_final(self) -> bool:
+        return self.finalized_at is not None
+
+    def figure_map(self) -> dict[str, dict]:
+        return {f["key"]: f for f in self.figures}

@@ -170,8 +170,17 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A redelivered task must wait longer than the longest job; jobs record progress in the database.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "3600")}
+# A task whose worker died unacknowledged goes to another worker after the visibility timeout; it
+# must exceed the longest job. Workers sweep for such tasks a few times per timeout, and a publish
+# to a Redis that has gone away fails within seconds instead of hanging the request.
+_VISIBILITY = envint("CELERY_VISIBILITY_TIMEOUT", "3600")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _VISIBILITY,
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY // 4)),
+    "unacked_restore_throttle": 1 if _VISIBILITY < 600 else 10,
+    "socket_timeout": 5,
+    "socket_connect_timeout": 5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE

@@ -10,10 +10,11 @@ from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from . import registry
+from . import compiler, registry
 from .imports import ImportConflict, ImportSpec, Validation, apply, validate
-from .models import ImportJob, JobStatus, User
+from .models import ImportJob, JobStatus, SummaryRun, User
 
 
 def start_import(spec: ImportSpec, user: User, name: str, data: bytes) -> ImportJob:
@@ -122,3 +123,88 @@ def apply_import(job_id: int) -> None:
     job = _claim(job_id, "apply")
     if job is not None:
         run_apply(job)
+
+
+# ---- the annual summary -------------------------------------------------------------------------
+
+MAX_SUMMARY_ATTEMPTS = 3
+
+
+def start_summary(org, year: int, user, notice: str = "") -> SummaryRun:
+    """Record the request and queue the job once the request's transaction has committed."""
+    run = SummaryRun.objects.create(
+        organization=org, year=year, notice=notice, created_by=user, updated_by=user, status=JobStatus.QUEUED
+    )
+    transaction.on_commit(lambda: queue_summary(run))
+    return run
+
+
+def queue_summary(run: SummaryRun) -> None:
+    """Send the job; when the broker is down the run stays queued and says so, to be sent again."""
+    try:
+        compile_summary.apply_async(args=[run.pk], retry=False)
+    except BrokerUnavailable as exc:
+        SummaryRun.objects.filter(pk=run.pk).update(
+            error=_("任务队列暂时不可用（%(e)s），已保留请求，队列恢复后将自动编制") % {"e": type(exc).__name__}
+        )
+
+
+def _claim_run(run_id: int) -> SummaryRun | None:
+    """Take a queued run, or one whose worker died mid-way (delivered again); never a finished one."""
+    with transaction.atomic():
+        run = SummaryRun.objects.select_for_update().select_related("organization").filter(pk=run_id).first()
+        if run is None or run.status not in (JobStatus.QUEUED, JobStatus.RUNNING) or run.is_final:
+            return None
+        run.attempts += 1
+        if run.attempts > MAX_SUMMARY_ATTEMPTS:
+            run.status, run.error = JobStatus.FAILED, _("编制多次中断，已停止，请重新编制")
+            run.save(update_fields=["status", "error", "attempts", "updated_at"])
+            return None
+        run.status, run.progress, run.error, run.started_at = JobStatus.RUNNING, 0, "", timezone.now()
+        run.save(update_fields=["status", "progress", "error", "attempts", "started_at", "updated_at"])
+        return run
+
+
+def run_summary(run: SummaryRun) -> None:
+    """Compile every section and store figures, narrative and workbook. Writing everything again
+    from the records makes a second run of the same job harmless."""
+
+    def progress(percent: int) -> None:
+        SummaryRun.objects.filter(pk=run.pk).update(progress=percent)
+
+    org, year = run.organization, run.year
+    parts = compiler.compile_sections(org, year, progress)
+    run.figures = compiler.figures_of(parts)
+    run.narrative = compiler.narrative(org, year, parts, run.notice)
+    progress(80)
+    run.workbook.save(f"{org.code}-{year}.xlsx", compiler.workbook_file(org, year, parts, run.figures), save=False)
+    run.status, run.progress, run.finished_at = JobStatus.DONE, 100, timezone.now()
+    run.save()
+
+
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,), max_retries=3, retry_backoff=True
+)
+def compile_summary(run_id: int) -> None:
+    run = _claim_run(run_id)
+    if run is None:
+        return
+    try:
+        run_summary(run)
+    except OperationalError:
+        raise  # the database went away: Celery retries, a bounded number of times
+    except Exception as exc:
+        SummaryRun.objects.filter(pk=run.pk).update(status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        raise
+
+
+@shared_task
+def requeue_waiting_summaries() -> int:
+    """Send again the runs whose request came while the queue was down (beat, every minute)."""
+    waiting = SummaryRun.objects.filter(status=JobStatus.QUEUED, attempts=0).exclude(error="")
+    count = 0
+    for run in waiting:
+        SummaryRun.objects.filter(pk=run.pk).update(error="")
+        queue_summary(run)
+        count += 1
+    return count

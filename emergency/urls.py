@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import summary_views, views
 
 core = [
     path("organizations/", views.OrganizationList.as_view(), name="organization_list"),
@@ -38,6 +38,14 @@ core = [
     path("imports/jobs/<int:pk>/status/", views.import_job_status, name="importjob_status"),
     path("imports/jobs/<int:pk>/confirm/", views.import_confirm, name="importjob_confirm"),
     path("settings/", views.language_page, name="settings"),
+    path("summaries/", summary_views.summary_list, name="summaryrun_list"),
+    path("summaries/<int:pk>/", summary_views.summary_detail, name="summaryrun_detail"),
+    path("summaries/<int:pk>/edit/", summary_views.summary_edit, name="summaryrun_edit"),
+    path("summaries/<int:pk>/finalize/", summary_views.summary_finalize, name="summaryrun_finalize"),
+    path("summaries/<int:pk>/rerun/", summary_views.summary_rerun, name="summaryrun_rerun"),
+    path("summaries/<int:pk>/workbook/", summary_views.summary_workbook, name="summaryrun_workbook"),
+    path("summaries/<int:pk>/docx/", summary_views.summary_docx, name="summaryrun_docx"),
+    path("summaries/<int:pk>/compare/<int:other>/", summary_views.summary_compare, name="summaryrun_compare"),
 ]
 
 urlpatterns = [

@@ -32,7 +32,7 @@ from .generic import (
     RecordForm,
     RecordHistoryView,
     RecordListView,
-    _attachment,
+    content_disposition,
     excel_response,
 )
 from .imports import template_workbook
@@ -313,7 +313,7 @@ def _serve(field_file, name: str) -> FileResponse:
         raise Http404
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(field_file.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = _attachment(name)
+    response["Content-Disposition"] = content_disposition(name)
     return response
 
 

@@ -10,3 +10,8 @@ document.addEventListener("change", function (event) {
     event.target.form.requestSubmit();
   }
 });
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

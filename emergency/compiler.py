@@ -1,0 +1,186 @@
+"""The annual summary compiler: runs every registered section for an organisation's subtree and a
+calendar year, and writes what it found as figures, an Excel workbook and the narrative.
+
+It imports no area: sections come from `summary.sections`, registered by each app. An area that
+is not installed is simply absent from the summary, and its chapter is left out."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import tempfile
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from django.core.files import File
+from docx import Document as WordDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .excel import HEADER_FILL, HEADER_FONT, SheetSpec, excel_cell, write_sheet
+from .models import Organization
+from .summary import CHAPTERS, CHINESE_NUMBERS, DETAIL_ROW_LIMIT, Section, Table, sections
+
+DEFAULT_NOTICE = "上级关于开展应急管理工作检查的通知"
+
+
+def compile_sections(org: Organization, year: int, progress: Callable[[int], None] | None = None) -> list[Section]:
+    """Every registered section for the subtree of `org` in `year`, in registration order."""
+    result = []
+    for index, (_label, summarize) in enumerate(sections, start=1):
+        result.append(summarize(org, year))
+        if progress:
+            progress(int(index * 70 / len(sections)))
+    return result
+
+
+def figures_of(parts: list[Section]) -> list[dict]:
+    return [
+        {"key": f.key, "label": f.label, "value": _json_number(f.value), "unit": f.unit, "section": s.title}
+        for s in parts
+        for f in s.figures
+    ]
+
+
+def _json_number(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+# ---- narrative ----------------------------------------------------------------------------------
+
+
+def speaker(org: Organization) -> str:
+    """How a bureau refers to itself in its own report: 我局; a school: 我校."""
+    return "我校" if org.kind == "school" else "我局"
+
+
+def narrative(org: Organization, year: int, parts: list[Section], notice: str) -> str:
+    """The summary in the seed's shape: title, the opening sentence naming the requesting notice,
+    then 一、… 六、 with the sentences of every section of that chapter."""
+    lines = [
+        f"{org.name}{year}年度应急管理工作总结",
+        f"根据《{notice or DEFAULT_NOTICE}》要求，现将{speaker(org)}{year}年应急管理工作总结汇报如下。",
+    ]
+    number = 0
+    for chapter, title in CHAPTERS.items():
+        paragraphs = [p for s in parts if s.chapter == chapter for p in s.paragraphs]
+        if not paragraphs:
+            continue  # an area that does not exist is left out, never faked
+        lines.append(f"{CHINESE_NUMBERS[number]}、{title}。" + "".join(paragraphs))
+        number += 1
+    return "\n\n".join(lines)
+
+
+def word_document(text: str) -> bytes:
+    """The narrative as .docx: the first paragraph is the title, centred and bold."""
+    doc = WordDocument()
+    style = doc.styles["Normal"]
+    style.font.name = "SimSun"
+    style.font.size = Pt(12)
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    for index, paragraph in enumerate(paragraphs):
+        para = doc.add_paragraph()
+        run = para.add_run(paragraph)
+        if index == 0:
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run.bold = True
+            run.font.size = Pt(16)
+        else:
+            para.paragraph_format.first_line_indent = Pt(24)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# ---- workbook -----------------------------------------------------------------------------------
+
+
+def write_workbook(org: Organization, year: int, parts: list[Section], figures: list[dict], target) -> None:
+    """Stream the summary into `target` (a file): 总览 first, then a sheet per section with its
+    breakdowns, and a sheet per detail table capped at DETAIL_ROW_LIMIT rows."""
+    book = Workbook(write_only=True)
+    overview = SheetSpec(
+        "总览",
+        ["指标", "数值", "单位", "所属部分"],
+        ([f["label"], f["value"], f["unit"], f["section"]] for f in figures),
+        widths=[34, 14, 8, 24],
+        note=f"{org.name}{year}年度应急管理工作总结（生成于{datetime.date.today():%Y-%m-%d}）",
+    )
+    write_sheet(book, overview)
+    used = {"总览"}
+    for part in parts:
+        breakdowns = [t for t in part.tables if t.kind != "detail"]
+        if breakdowns:
+            _stacked_sheet(book, _unique(part.title, used), breakdowns)
+        for table in part.tables:
+            if table.kind == "detail":
+                _detail_sheet(book, _unique(table.title, used), table)
+    book.save(target)
+
+
+def _unique(title: str, used: set[str]) -> str:
+    name = title.replace("/", "、").replace(":", "：")[:28]
+    candidate, n = name, 2
+    while candidate in used:
+        candidate, n = f"{name[:26]}{n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
+def _stacked_sheet(book: Workbook, title: str, tables: list[Table]) -> None:
+    ws = book.create_sheet(title)
+    width = max(len(t.headers) for t in tables)
+    for i in range(width):
+        ws.column_dimensions[get_column_letter(i + 1)].width = 28 if i == 0 else 16
+    ws.freeze_panes = "B1"
+    for table in tables:
+        caption = WriteOnlyCell(ws, value=table.title)
+        caption.font = Font(bold=True, size=12)
+        ws.append([caption])
+        headers = []
+        for h in table.headers:
+            cell = WriteOnlyCell(ws, value=h)
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            headers.append(cell)
+        ws.append(headers)
+        for row in table.rows:
+            ws.append([excel_cell(ws, _plain(v)) for v in row])
+        ws.append([])
+
+
+def _detail_sheet(book: Workbook, title: str, table: Table) -> None:
+    rows: Iterable = table.rows
+    note = ""
+    if table.total is not None and table.total > DETAIL_ROW_LIMIT:
+        note = f"共 {table.total} 条记录，本表只列出前 {DETAIL_ROW_LIMIT} 条；全部记录请在相应列表页筛选后导出。"
+        rows = _first(rows, DETAIL_ROW_LIMIT)
+    write_sheet(book, SheetSpec(title, list(table.headers), ([_plain(v) for v in r] for r in rows), note=note))
+
+
+def _first(rows: Iterable, limit: int):
+    for index, row in enumerate(rows):
+        if index >= limit:
+            return
+        yield row
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return value
+
+
+def workbook_file(org: Organization, year: int, parts: list[Section], figures: list[dict]) -> File:
+    """The workbook in a temporary file on disk, so even a large one never sits in memory."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    write_workbook(org, year, parts, figures, handle)
+    handle.seek(0)
+    return File(handle, name=f"{org.code}-{year}-应急管理工作总结.xlsx")

@@ -1,0 +1,188 @@
+"""The annual summary's pages: start a run, watch it, edit and finalise the narrative, download
+the workbook and the Word file, compare two years figure by figure."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from . import compiler, tasks
+from .excel import XLSX_CONTENT_TYPE
+from .generic import OrganizationCodeField, download_response
+from .models import JobStatus, Organization, SummaryRun
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class SummaryRequestForm(forms.Form):
+    organization = OrganizationCodeField(required=False, help_text=_lazy("留空表示本单位；可选本辖区内的下级单位"))
+    year = forms.IntegerField(label=_lazy("年度"), min_value=2000, max_value=2100)
+    notice = forms.CharField(
+        label=_lazy("依据的通知"),
+        max_length=200,
+        required=False,
+        help_text=_lazy("总结开头“根据《…》要求”中的通知名称"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["organization"].queryset = Organization.objects.visible_to(user)
+        if user.organization_id:
+            self.fields["organization"].initial = user.organization.code
+        self.fields["year"].initial = timezone.localdate().year - 1
+
+    def clean_organization(self):
+        org = self.cleaned_data.get("organization") or self.user.organization
+        if org is None:
+            raise forms.ValidationError(_("请填写单位代码"))
+        return org
+
+
+def _runs(user):
+    return SummaryRun.objects.visible_to(user).select_related("organization", "created_by")
+
+
+@login_required
+def summary_list(request):
+    form = SummaryRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if not request.user.can_write:
+            raise PermissionDenied(_("局领导账号只能查看，不能编制总结"))
+        if form.is_valid():
+            run = tasks.start_summary(
+                form.cleaned_data["organization"],
+                form.cleaned_data["year"],
+                request.user,
+                form.cleaned_data["notice"],
+            )
+            return redirect(run.get_absolute_url())
+    runs = _runs(request.user).order_by("-created_at")[:100]
+    return render(request, "emergency/summaryrun_list.html", {"form": form, "runs": runs})
+
+
+@login_required
+def summary_detail(request, pk):
+    run = get_object_or_404(_runs(request.user), pk=pk)
+    if request.htmx:
+        if run.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+            return render(request, "emergency/_summary_progress.html", {"run": run})
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
+    others = (
+        _runs(request.user)
+        .filter(organization=run.organization, status=JobStatus.DONE)
+        .exclude(pk=run.pk)
+        .order_by("-year", "-created_at")
+    )
+    return render(
+        request,
+        "emergency/summaryrun_detail.html",
+        {
+            "run": run,
+            "others": others,
+            "paragraphs": [p for p in run.narrative.split("\n\n") if p.strip()],
+            "can_write": request.user.can_write,
+        },
+    )
+
+
+def _writable_run(request, pk) -> SummaryRun:
+    run = get_object_or_404(_runs(request.user).select_for_update(of=("self",)), pk=pk)
+    if not request.user.can_write:
+        raise PermissionDenied(_("局领导账号只能查看，不能修改总结"))
+    return run
+
+
+@login_required
+@require_POST
+def summary_edit(request, pk):
+    with transaction.atomic():
+        run = _writable_run(request, pk)
+        if run.is_final or run.status != JobStatus.DONE:
+            messages.error(request, _("已定稿或尚未编制完成的总结不能修改"))
+        else:
+            run.narrative = request.POST.get("narrative", "").replace("\r\n", "\n").strip()
+            run.updated_by = request.user
+            run.save(update_fields=["narrative", "updated_by", "updated_at"])
+            messages.success(request, _("总结正文已保存"))
+    return redirect(run.get_absolute_url())
+
+
+@login_required
+@require_POST
+def summary_finalize(request, pk):
+    with transaction.atomic():
+        run = _writable_run(request, pk)
+        if run.is_final or run.status != JobStatus.DONE:
+            messages.error(request, _("这份总结不能定稿"))
+        else:
+            run.document.save(
+                f"{run.organization.code}-{run.year}.docx",
+                ContentFile(compiler.word_document(run.narrative)),
+                save=False,
+            )
+            run.finalized_at, run.finalized_by = timezone.now(), request.user
+            run.save()
+            messages.success(request, _("已定稿，之后不再改变"))
+    return redirect(run.get_absolute_url())
+
+
+@login_required
+@require_POST
+def summary_rerun(request, pk):
+    run = get_object_or_404(_runs(request.user), pk=pk)
+    if not request.user.can_write:
+        raise PermissionDenied(_("局领导账号只能查看，不能编制总结"))
+    fresh = tasks.start_summary(run.organization, run.year, request.user, run.notice)
+    return redirect(fresh.get_absolute_url())
+
+
+@login_required
+def summary_workbook(request, pk):
+    run = get_object_or_404(_runs(request.user), pk=pk)
+    if not run.workbook:
+        return redirect(run.get_absolute_url())
+    with run.workbook.open("rb") as f:
+        return download_response(f.read(), f"{run}.xlsx", XLSX_CONTENT_TYPE)
+
+
+@login_required
+def summary_docx(request, pk):
+    run = get_object_or_404(_runs(request.user), pk=pk)
+    if run.status != JobStatus.DONE:
+        return redirect(run.get_absolute_url())
+    if run.document:  # a finalised run gives back exactly what was finalised
+        with run.document.open("rb") as f:
+            content = f.read()
+    else:
+        content = compiler.word_document(run.narrative)
+    return download_response(content, f"{run}.docx", DOCX_CONTENT_TYPE)
+
+
+@login_required
+def summary_compare(request, pk, other):
+    run = get_object_or_404(_runs(request.user), pk=pk)
+    base = get_object_or_404(_runs(request.user), pk=other)
+    before = base.figure_map()
+    rows = []
+    for figure in run.figures:
+        old = before.get(figure["key"], {}).get("value")
+        change = None
+        if isinstance(figure["value"], int | float) and isinstance(old, int | float):
+            change = round(figure["value"] - old, 1)
+        rows.append(
+            {"label": figure["label"], "unit": figure["unit"], "now": figure["value"], "before": old, "change": change}
+        )
+    return render(request, "emergency/summaryrun_compare.html", {"run": run, "base": base, "rows": rows})
