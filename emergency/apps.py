@@ -9,6 +9,7 @@ class EmergencyConfig(AppConfig):
 
     def ready(self) -> None:
         from . import registry
+        from .dashboard import organisation_panel, register_panel
         from .demo import build_leadership
         from .organizations import OrganizationImport
         from .summary import register_section, summarize_organisation
@@ -20,3 +21,4 @@ class EmergencyConfig(AppConfig):
         registry.register_import(OrganizationImport())
         registry.register_demo("emergency", build_leadership)
         register_section("emergency", summarize_organisation)
+        register_panel("emergency", organisation_panel)

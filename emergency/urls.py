@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import summary_views, views
+from . import dashboard, summary_views, views
 
 core = [
     path("organizations/", views.OrganizationList.as_view(), name="organization_list"),
@@ -38,6 +38,7 @@ core = [
     path("imports/jobs/<int:pk>/status/", views.import_job_status, name="importjob_status"),
     path("imports/jobs/<int:pk>/confirm/", views.import_confirm, name="importjob_confirm"),
     path("settings/", views.language_page, name="settings"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("summaries/", summary_views.summary_list, name="summaryrun_list"),
     path("summaries/<int:pk>/", summary_views.summary_detail, name="summaryrun_detail"),
     path("summaries/<int:pk>/edit/", summary_views.summary_edit, name="summaryrun_edit"),

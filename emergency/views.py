@@ -4,6 +4,7 @@ attachments, and the Excel import pages every area shares."""
 from __future__ import annotations
 
 import mimetypes
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -99,6 +100,11 @@ class OrganizationDetail(RecordDetailView):
         context = super().get_context_data(**kwargs)
         context["children"] = self.object.children.order_by("code")[:200]
         context["group"] = LeadershipGroup.objects.filter(organization=self.object).first()
+        # From an organisation to its records in every area (the dashboard's last drill-down step).
+        context["area_links"] = [
+            (area.label, f"{reverse(area.url_name)}?{urlencode({'org_code': self.object.code})}")
+            for area in registry.areas
+        ]
         return context
 
 

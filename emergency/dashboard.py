@@ -1,0 +1,199 @@
+"""The leadership dashboard's building blocks and page.
+
+Each area registers a function `panel(org, year) -> Panel` from AppConfig.ready(). A panel
+aggregates in the database with a fixed number of queries whatever the number of organisations
+or records: its headline metrics (this year and the year before, for the trend), one value per
+direct child of `org` for the district table, and the series of its charts. The page draws the
+charts with ECharts from JSON blocks (no inline script) and links every number to the list
+behind it."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from . import registry
+from .models import LeadershipGroup, Organization, OrganizationKind
+from .summary import child_code, rate, year_range
+
+
+@dataclass
+class Metric:
+    """A headline number: this year's value, last year's for the trend, and the list behind it."""
+
+    key: str
+    label: str
+    value: int | float
+    unit: str = ""
+    previous: int | float | None = None
+    url: str = ""  # a list URL; the page adds the organisation and year filters
+    level: str = "primary"  # a Bootstrap colour: "danger" for what is behind
+
+    @property
+    def change(self) -> float | None:
+        if self.previous is None:
+            return None
+        return round(self.value - self.previous, 1)
+
+
+@dataclass
+class Chart:
+    """A chart's data: categories on the x axis and named series, drawn by static/js/dashboard.js."""
+
+    key: str
+    title: str
+    categories: list[str]
+    series: list[tuple[str, list[float]]]
+    kind: str = "bar"  # bar, line or pie
+
+
+@dataclass
+class Panel:
+    """An area's part of the dashboard. `columns` name the district table's columns; `by_child`
+    holds their values per child code of the organisation shown."""
+
+    title: str
+    metrics: list[Metric] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    columns: list[tuple[str, str, str]] = field(default_factory=list)  # (key, label, list URL)
+    by_child: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+PanelBuilder = Callable[[Organization, int], Panel]
+panels: list[tuple[str, PanelBuilder]] = []
+
+
+def register_panel(app_label: str, build: PanelBuilder) -> None:
+    if all(label != app_label for label, _ in panels):
+        panels.append((app_label, build))
+
+
+def per_child(queryset, org: Organization, path_field: str = "organization__path", **measures) -> dict[str, dict]:
+    """Measures grouped by the child of `org` each record's organisation sits under: one query."""
+    rows = queryset.annotate(child=child_code(org, path_field)).values("child").annotate(**measures).order_by()
+    return {row.pop("child"): row for row in rows}
+
+
+def both_years(queryset, date_field: str, year: int, **measures) -> tuple[dict, dict]:
+    """Measures for `year` and the year before, in one query (conditional aggregates)."""
+    start, end = year_range(year)
+    before = datetime.date(year - 1, 1, 1)
+    aggregates = {}
+    for name, (function, field_name, condition) in measures.items():
+        this_year = Q(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
+        last_year = Q(**{f"{date_field}__gte": before, f"{date_field}__lt": start})
+        extra = condition or Q()
+        aggregates[f"{name}__now"] = function(field_name, filter=this_year & extra)
+        aggregates[f"{name}__before"] = function(field_name, filter=last_year & extra)
+    values = queryset.aggregate(**aggregates)
+    now = {name: values[f"{name}__now"] or 0 for name in measures}
+    previous = {name: values[f"{name}__before"] or 0 for name in measures}
+    return now, previous
+
+
+def organisation_panel(org: Organization, year: int) -> Panel:
+    """体系建设: how many units below have set up a leadership group, per child."""
+    end = year_range(year)[1]
+    below = Organization.objects.filter(path__startswith=org.path).exclude(pk=org.pk)
+    groups = LeadershipGroup.objects.filter(organization__path__startswith=org.path, established_on__lt=end).exclude(
+        organization=org
+    )
+    units = {code: row["n"] for code, row in per_child(below, org, "path", n=Count("id")).items()}
+    with_group = per_child(groups, org, groups=Count("id"))
+    total_units = sum(units.values())
+    total_groups = sum(v["groups"] for v in with_group.values())
+    panel = Panel("体系建设")
+    panel.metrics.append(
+        Metric(
+            "group_rate",
+            "领导小组成立率",
+            rate(total_groups, total_units),
+            "%",
+            url=reverse("emergency:leadershipgroup_list"),
+        )
+    )
+    panel.columns.append(("group_rate", "领导小组成立率(%)", reverse("emergency:leadershipgroup_list")))
+    for code, count in units.items():
+        panel.by_child.setdefault(code, {})["group_rate"] = rate(with_group.get(code, {}).get("groups", 0), count)
+    return panel
+
+
+def filtered_url(url: str, org: Organization, year: int, with_year: bool = True) -> str:
+    params = {"org": org.pk} if org.kind != OrganizationKind.SCHOOL else {"org_code": org.code}
+    if with_year:
+        params["year"] = year
+    return f"{url}?{urlencode(params)}"
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    visible = Organization.objects.visible_to(user)
+    org_id = request.GET.get("org")
+    if org_id:
+        if not org_id.isdigit():
+            raise Http404
+        org = get_object_or_404(visible, pk=org_id)
+    else:
+        org = user.organization or visible.filter(parent__isnull=True).order_by("code").first()
+        if org is None:
+            raise Http404
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        raise Http404 from None
+    built = [build(org, year) for _label, build in panels]
+    children = list(Organization.objects.filter(parent=org).order_by("code").values("pk", "code", "name", "kind"))
+    columns = [(panel, key, label, url) for panel in built for key, label, url in panel.columns]
+    table = []
+    for child in children:
+        child_org = Organization(pk=child["pk"], code=child["code"], kind=child["kind"])
+        cells = []
+        for panel, key, _label, url in columns:
+            value = panel.by_child.get(child["code"], {}).get(key, 0)
+            cells.append({"value": value, "url": filtered_url(url, child_org, year)})
+        drill = (
+            reverse("emergency:dashboard") + f"?{urlencode({'org': child['pk'], 'year': year})}"
+            if child["kind"] != OrganizationKind.SCHOOL
+            else reverse("emergency:organization_detail", args=[child["pk"]])
+        )
+        table.append({"name": child["name"], "drill": drill, "cells": cells})
+    for panel in built:
+        for metric in panel.metrics:
+            if metric.url:
+                metric.url = filtered_url(metric.url, org, year)
+    charts = [chart for panel in built for chart in panel.charts]
+    todo = [item for panel_fn in registry.home_panels for item in panel_fn(user) if item.count]
+    return render(
+        request,
+        "emergency/dashboard.html",
+        {
+            "org": org,
+            "year": year,
+            "years": range(year + 1, year - 5, -1),
+            "panels": built,
+            "columns": [(label, url) for _p, _k, label, url in columns],
+            "table": table,
+            "charts": [
+                {
+                    "key": c.key,
+                    "title": c.title,
+                    "kind": c.kind,
+                    "categories": c.categories,
+                    "series": [{"name": n, "data": d} for n, d in c.series],
+                }
+                for c in charts
+            ],
+            "todo": todo,
+            "parent": org.parent if org.parent_id and user.in_scope(org.parent) else None,
+        },
+    )

@@ -1,0 +1,59 @@
+"""The leadership dashboard: known figures, scope, and a query count that does not grow with data."""
+
+import pytest
+from django.urls import reverse
+
+from emergency.models import Role
+from tests.factories import make_org, make_user
+
+from .conftest import YEAR, group
+
+
+def metric(response, key):
+    for panel in response.context["panels"]:
+        for m in panel.metrics:
+            if m.key == key:
+                return m.value
+    raise KeyError(key)
+
+
+def test_group_rate_on_a_known_tree(client, personas, known_tree):
+    client.force_login(personas.leader)
+    response = client.get(reverse("emergency:dashboard"), {"year": YEAR})
+    assert metric(response, "group_rate") == 40.0  # DA and SA1 of five units below the city
+    rows = {row["name"]: row for row in response.context["table"]}
+    assert set(rows) == {"区县A教育局", "区县B教育局"}
+    assert rows["区县A教育局"]["cells"][0]["value"] == 66.7  # DA itself and SA1 of DA, SA1, SA2
+    assert rows["区县A教育局"]["drill"].endswith(f"?org={known_tree.district_a.pk}&year={YEAR}")
+
+
+def test_a_district_leader_sees_only_the_district(client, personas, known_tree):
+    district_leader = make_user("district_leader", known_tree.district_a, Role.LEADER)
+    client.force_login(district_leader)
+    response = client.get(reverse("emergency:dashboard"), {"year": YEAR})
+    assert response.context["org"] == known_tree.district_a
+    assert [row["name"] for row in response.context["table"]] == ["A区第一小学", "A区第二小学"]
+    assert metric(response, "group_rate") == 50.0
+    assert client.get(reverse("emergency:dashboard"), {"org": known_tree.district_b.pk}).status_code == 404
+    assert client.get(reverse("emergency:dashboard"), {"org": known_tree.city.pk}).status_code == 404
+
+
+def test_drilling_down_to_a_district_shows_its_schools(client, personas, known_tree):
+    client.force_login(personas.leader)
+    response = client.get(reverse("emergency:dashboard"), {"org": known_tree.district_a.pk, "year": YEAR})
+    assert [row["name"] for row in response.context["table"]] == ["A区第一小学", "A区第二小学"]
+    assert response.context["parent"] == known_tree.city
+
+
+@pytest.mark.parametrize("districts", [0, 12])
+def test_query_count_does_not_grow_with_the_tree(client, personas, known_tree, django_assert_num_queries, districts):
+    for d in range(districts):
+        district = make_org(f"XD{d}", parent=known_tree.city)
+        for s in range(5):
+            school = make_org(f"XD{d}S{s}", parent=district)
+            group(school)
+    client.force_login(personas.leader)
+    # session, user, user's organisation, the children for the district table, then per panel:
+    # 体系建设 2 (units per child, groups per child)
+    with django_assert_num_queries(6):
+        assert client.get(reverse("emergency:dashboard"), {"year": YEAR}).status_code == 200
