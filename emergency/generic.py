@@ -21,8 +21,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import generic
@@ -70,8 +71,29 @@ class ScopedMixin(LoginRequiredMixin):
             verbose_name_plural=meta.verbose_name_plural,
             url_prefix=f"{meta.app_label}:{meta.model_name}",
             can_write=self.request.user.can_write,
+            urls=self.action_urls(),
         )
         return context
+
+    def action_urls(self) -> dict[str, str]:
+        """The pages this model has (a read-only model has no add or edit page), by action."""
+        obj = getattr(self, "object", None)
+        urls = {}
+        for action, needs_pk in (
+            ("list", False),
+            ("add", False),
+            ("detail", True),
+            ("edit", True),
+            ("delete", True),
+            ("history", True),
+        ):
+            if needs_pk and (obj is None or obj.pk is None):
+                continue
+            try:
+                urls[action] = reverse(url_name(self.model, action), args=[obj.pk] if needs_pk else [])
+            except NoReverseMatch:
+                continue
+        return urls
 
 
 def url_name(model: type[models.Model], action: str) -> str:
@@ -177,7 +199,7 @@ class RecordListView(ScopedMixin, SingleTableMixin, FilterView):
             sheet = SheetSpec(
                 str(self.model._meta.verbose_name_plural),
                 [str(c.header) for c in columns],
-                ([row.get_cell_value(c.name) for c in columns] for row in table.rows),
+                ([plain_value(row.get_cell_value(c.name)) for c in columns] for row in table.rows),
             )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return excel_response(workbook_bytes([sheet]), f"{self.model._meta.verbose_name_plural}-{stamp}.xlsx")
@@ -186,6 +208,17 @@ class RecordListView(ScopedMixin, SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["import_kind"] = self.import_kind
         return context
+
+
+def plain_value(value: Any) -> Any:
+    """A table cell as a spreadsheet value: numbers and dates stay typed, the rest becomes text."""
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if value is None or isinstance(value, int | float | datetime.date):
+        return value
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return strip_tags(str(value))
 
 
 def download_response(content: bytes, filename: str, content_type: str) -> HttpResponse:

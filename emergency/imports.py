@@ -27,7 +27,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .excel import HEADER_FILL, HEADER_FONT, SheetSpec, WorkbookError, read_sheets, safe_text
+from .excel import FORMULA_PREFIXES, HEADER_FILL, HEADER_FONT, SheetSpec, WorkbookError, read_sheets, safe_text
 from .models import Organization
 
 MAX_ERRORS_KEPT = 500
@@ -92,6 +92,13 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 def cell_text(value: Any) -> str:
     """A cell as text: Excel stores a code like 1001 as the number 1001.0."""
     return normalize(str(int(value) if isinstance(value, float) and value.is_integer() else value))
+
+
+def unquote(text: str) -> str:
+    """Undo the quote exports put before formula-like text, so an exported file re-imports as it was."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+        return text[1:]
+    return text
 
 
 def parse_date(value: Any) -> datetime.date:
@@ -231,7 +238,7 @@ class ImportSpec:
                 raise CellError(_("必须填写"))
             return [] if column.kind == "multi" else None if column.kind != "text" else ""
         if column.kind == "text":
-            text = cell_text(raw)
+            text = unquote(cell_text(raw))
             if len(text) > column.max_length:
                 raise CellError(_("超过%(n)d字（现有%(m)d字）") % {"n": column.max_length, "m": len(text)})
             return text
@@ -399,11 +406,13 @@ def validate(
     for done, (number, raw) in enumerate(data_rows, start=1):
         values: dict[str, Any] = {}
         row_errors = []
+        failed: set[str] = set()
         for position, column in columns:
             cell = raw[position] if position < len(raw) else None
             try:
                 values[column.field] = spec.parse_cell(column, cell, ctx)
             except CellError as exc:
+                failed.add(column.field)
                 row_errors.append(f"第{number}行 {column.header}: {exc}")
         for column in spec.columns:  # optional columns left out of the file
             values.setdefault(column.field, [] if column.kind == "multi" else "" if column.kind == "text" else None)
@@ -411,8 +420,9 @@ def validate(
                 values[column.field] = ctx.default_org
         if not row_errors:
             row_errors.extend(f"第{number}行 {header}: {reason}" for header, reason in spec.clean_row(values, ctx))
-        # A repeated key is reported even when other cells of either row are wrong.
-        if all(values.get(f) not in (None, "") for f in spec.key):
+        # A repeated key is reported even when other cells of either row are wrong; a key cell
+        # that failed to parse leaves the row out of that check (its own error is reported).
+        if not failed.intersection(spec.key):
             key = spec.row_key(values)
             if key in seen:
                 row_errors.append(
@@ -420,8 +430,8 @@ def validate(
                 )
             else:
                 seen[key] = number
-                if not row_errors:
-                    result.rows.append(Row(number, values, key))
+        if not row_errors:
+            result.rows.append(Row(number, values, spec.row_key(values)))
         result.errors.extend(row_errors)
         if progress and done % 1000 == 0:
             progress(int(done * 80 / total))

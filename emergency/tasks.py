@@ -7,7 +7,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -83,7 +83,10 @@ def run_apply(job: ImportJob) -> None:
         apply(spec, result, job.created_by, source=f"import:{job.kind}:{job.pk}")
     except ImportConflict as exc:
         job.status, job.message = JobStatus.FAILED, str(exc)
-    except OperationalError:
+    except (OperationalError, InterfaceError):
+        # The server restarted or dropped us mid-write: the transaction is gone with the
+        # connection, so nothing was written. Reconnect to say so.
+        connection.close()
         job.status = JobStatus.FAILED
         job.message = _("写入时数据库连接中断，本次未写入任何数据，请稍后重试")
     else:

@@ -209,3 +209,15 @@ def test_export_of_the_filtered_list_reimports_unchanged(client, personas):
     result = validate(registry.import_specs["orgs"], "e.xlsx", response.content, personas.district_staff)
     assert result.ok, result.errors
     assert (len(result.to_add), len(result.to_update), result.unchanged) == (0, 0, 3)
+
+
+def test_a_row_with_a_blank_optional_cell_is_kept(personas):
+    rows = [["SA7", "A区第七小学", "DA", "学校", "", "", "", "", None, None]]
+    result = validate(registry.import_specs["orgs"], "a.xlsx", workbook(HEADERS, rows), personas.district_staff)
+    assert result.ok and len(result.to_add) == 1
+
+
+def test_the_quote_an_export_adds_is_taken_off_again(personas):
+    rows = [["SA7", "'=A区第七小学", "DA", "学校", "", "", "", "", None, None]]
+    result = validate(registry.import_specs["orgs"], "a.xlsx", workbook(HEADERS, rows), personas.district_staff)
+    assert result.to_add[0].values["name"] == "=A区第七小学"

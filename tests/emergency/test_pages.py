@@ -1,9 +1,11 @@
 """Login, lockout, language, home page and query counts of the core's list pages."""
 
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from emergency.models import Document, LeadershipGroup
 from tests.factories import PASSWORD
@@ -72,3 +74,17 @@ def test_leadership_list_query_count_is_pinned(client, personas, django_assert_n
     # session, user, user's organisation, count, page of groups with member counts, bureaus drop-down
     with django_assert_num_queries(6):
         assert client.get(reverse("emergency:leadershipgroup_list")).status_code == 200
+
+
+def test_list_counts_its_rows_and_exports_plain_values(client, personas):
+    for i in range(3):
+        Document.objects.create(
+            organization=personas.tree.school_a1, title=f"=文件{i}", kind="rules", issued_on=datetime.date(2026, 1, 1)
+        )
+    client.force_login(personas.officer_a)
+    assert "共 3 条" in client.get(reverse("emergency:document_list")).content.decode()
+    response = client.get(reverse("emergency:document_list") + "?export=xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0][0] == "标题"
+    assert {r[0] for r in rows[1:]} == {"'=文件0", "'=文件1", "'=文件2"}
+    assert {r[3] for r in rows[1:]} == {"A区第一小学"}
