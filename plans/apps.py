@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "plans"
+    verbose_name = _("应急预案")
+
+    def ready(self) -> None:
+        from emergency import registry
+        from emergency.dashboard import register_panel
+        from emergency.summary import register_section
+
+        from . import demo, summary
+        from .imports import EmergencyPlanImport
+        from .views import home_panel
+
+        registry.register_area(
+            registry.Area(
+                "plans",
+                _("应急预案"),
+                "plans:emergencyplan_list",
+                links=(
+                    (_("全部预案"), "plans:emergencyplan_list"),
+                    (_("修订提醒"), "plans:emergencyplan_review"),
+                    (_("新增预案"), "plans:emergencyplan_add"),
+                ),
+            )
+        )
+        registry.register_import(EmergencyPlanImport())
+        registry.register_demo("plans", demo.build)
+        registry.register_home_panel(home_panel)
+        register_section("plans", summary.summarize)
+        register_panel("plans", summary.panel)

@@ -1,0 +1,45 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from emergency.generic import RecordFilterSet
+from emergency.models import OrganizationKind
+
+from .choices import EventType, PlanLevel
+from .models import BUREAU_KINDS, REVIEW_WARNING_DAYS, EmergencyPlan
+
+REVISION_CHOICES = [
+    ("due", _("%(d)d天内到期") % {"d": REVIEW_WARNING_DAYS}),
+    ("overdue", _("已逾期未修订")),
+    ("flagged", _("演练发现问题需修订")),
+]
+
+
+class EmergencyPlanFilter(RecordFilterSet):
+    date_field = "issued_on"
+    search_fields = ("name", "remarks")
+
+    level = django_filters.ChoiceFilter(label=_("预案层级"), choices=PlanLevel.choices, method="filter_level")
+    event_type = django_filters.ChoiceFilter(label=_("事件类型"), choices=EventType.choices, method="filter_event")
+    revision = django_filters.ChoiceFilter(label=_("修订提醒"), choices=REVISION_CHOICES, method="filter_revision")
+
+    class Meta:
+        model = EmergencyPlan
+        fields = ["category", "status"]
+
+    def filter_level(self, queryset, name, value):
+        if value == PlanLevel.BUREAU:
+            return queryset.filter(organization__kind__in=BUREAU_KINDS)
+        return queryset.filter(organization__kind=OrganizationKind.SCHOOL)
+
+    def filter_event(self, queryset, name, value):
+        return queryset.filter(event_types__contains=[value])
+
+    def filter_revision(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "due":
+            return queryset.due_for_revision(today)
+        if value == "overdue":
+            return queryset.overdue(today)
+        return queryset.in_force().filter(Q(needs_revision=True))
