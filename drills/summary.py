@@ -1,0 +1,277 @@
+"""二、应急预案制定情况 (drills' part): drills held in the year across the subtree, who took part,
+by type, form, month and district, and compliance with the drill requirement per 学段."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.urls import reverse
+from django.utils import timezone
+
+from emergency.dashboard import Chart, Metric, Panel, both_years, per_child
+from emergency.models import Organization, OrganizationKind
+from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, rate, year_range
+from plans.summary import schools_phrase
+
+from .choices import DrillForm, DrillType, RequirementPeriod
+from .compliance import Window, compliance
+from .models import Drill, DrillRequirement, DrillSchedule, drill_held
+
+
+def summarize(org: Organization, year: int) -> Section:
+    start, end = year_range(year)
+    drills = Drill.objects.in_subtree(org).held_between(start, end)
+    totals = drills.aggregate(
+        drills=Count("pk"),
+        students=Coalesce(Sum("students"), 0),
+        staff=Coalesce(Sum("staff"), 0),
+        units=Count("organization", distinct=True),
+        with_problems=Count("pk", filter=~Q(problems_found="")),
+    )
+    participants = totals["students"] + totals["staff"]
+    standing = compliance(org, Window.year(year))
+    total = standing.total
+
+    section = Section(2, "应急演练")
+    section.figures = [
+        Figure("drills", "应急演练次数", totals["drills"], "次"),
+        Figure("drill_participants", "参演人次", participants, "人次"),
+        Figure("drill_students", "参演学生人次", totals["students"], "人次"),
+        Figure("drill_staff", "参演教职工人次", totals["staff"], "人次"),
+        Figure("units_drilled", "开展演练的单位数", totals["units"], "个"),
+        Figure("drills_with_problems", "发现问题的演练次数", totals["with_problems"], "次"),
+        Figure("drill_required", "按要求应开展演练次数", total.required, "次"),
+        Figure("drill_compliant_schools", "演练达标学校数", total.compliant, "所"),
+        Figure("drill_compliance_rate", "演练达标率", total.rate, "%"),
+        Figure("drill_completion_rate", "演练要求完成率", total.completion, "%"),
+    ]
+    measures = {"演练次数": Count("pk"), "参演人次": Coalesce(Sum("students"), 0) + Coalesce(Sum("staff"), 0)}
+    section.tables += [
+        _by_choice(drills, "drill_type", DrillType.choices, "应急演练按类型"),
+        _by_choice(drills, "drill_form", [*DrillForm.choices, ("", "未填写")], "应急演练按形式"),
+        _by_month(drills),
+        breakdown_by_child(
+            drills, org, measures, "各区县应急演练情况" if org.kind == OrganizationKind.CITY else "下级单位应急演练情况"
+        ),
+        breakdown_by_unit(drills, measures, "各单位应急演练情况"),
+        Table(
+            "演练达标情况（按区县）" if standing.has_bureaus_below else "演练达标情况（按学校）",
+            [
+                "单位",
+                "有演练要求的学校",
+                "达标学校",
+                "达标率(%)",
+                "应开展次数",
+                "已开展次数",
+                "缺少次数",
+                "要求完成率(%)",
+            ],
+            [
+                [g.name, g.with_requirement, g.compliant, g.rate, g.required, g.held, g.shortfall, g.completion]
+                for g in [*standing.groups, total]
+            ],
+        ),
+        _schedules(org, start, end),
+        Table(
+            "应急演练明细",
+            [
+                "单位代码",
+                "单位名称",
+                "演练名称",
+                "演练日期",
+                "演练类型",
+                "演练形式",
+                "关联预案",
+                "参演学生人数",
+                "参演教职工人数",
+                "时长(分钟)",
+                "发现问题",
+            ],
+            (
+                [
+                    d.organization.code,
+                    d.organization.name,
+                    d.name,
+                    d.held_on,
+                    d.get_drill_type_display(),
+                    d.get_drill_form_display(),
+                    d.plan.name if d.plan_id else "",
+                    d.students,
+                    d.staff,
+                    d.duration_minutes,
+                    d.problems_found,
+                ]
+                for d in drills.select_related("organization", "plan")
+                .order_by("held_on", "organization__path")
+                .iterator(chunk_size=2000)
+            ),
+            kind="detail",
+            total=totals["drills"],
+        ),
+    ]
+    section.paragraphs = narrative(org, year, totals, drills, standing)
+    return section
+
+
+def _by_choice(drills, field: str, choices, title: str) -> Table:
+    counts = {
+        row[field]: row
+        for row in drills.values(field)
+        .annotate(n=Count("pk"), p=Coalesce(Sum("students"), 0) + Coalesce(Sum("staff"), 0))
+        .order_by()
+    }
+    header = "演练类型" if field == "drill_type" else "演练形式"
+    return Table(
+        title,
+        [header, "演练次数", "参演人次"],
+        [
+            [str(label), counts.get(value, {}).get("n", 0), counts.get(value, {}).get("p", 0)]
+            for value, label in choices
+        ],
+    )
+
+
+def _by_month(drills) -> Table:
+    counts = {
+        row["month"]: row
+        for row in drills.annotate(month=ExtractMonth("held_on"))
+        .values("month")
+        .annotate(n=Count("pk"), p=Coalesce(Sum("students"), 0) + Coalesce(Sum("staff"), 0))
+        .order_by()
+    }
+    return Table(
+        "应急演练按月份",
+        ["月份", "演练次数", "参演人次"],
+        [[f"{m}月", counts.get(m, {}).get("n", 0), counts.get(m, {}).get("p", 0)] for m in range(1, 13)],
+    )
+
+
+def _schedules(org: Organization, start, end) -> Table:
+    """The drills bureaus in the subtree scheduled in the year, and how many schools held them."""
+    rows = (
+        DrillSchedule.objects.in_subtree(org)
+        .filter(planned_on__gte=start, planned_on__lt=end)
+        .select_related("organization")
+        .annotate(
+            target_count=Count("targets"),
+            done_count=Count("targets", filter=Q(Exists(drill_held(OuterRef("targets__organization"))))),
+        )
+        .order_by("planned_on")
+    )
+    return Table(
+        "演练安排完成情况",
+        ["安排名称", "安排单位", "演练类型", "计划日期", "完成期限", "安排学校数", "已完成学校数", "完成率(%)"],
+        [
+            [
+                s.title,
+                s.organization.name,
+                s.get_drill_type_display(),
+                s.planned_on,
+                s.deadline,
+                s.target_count,
+                s.done_count,
+                rate(s.done_count, s.target_count),
+            ]
+            for s in rows
+        ],
+    )
+
+
+def requirement_phrase(requirements: list[DrillRequirement]) -> str:
+    """The rule in words, e.g. 中小学每月、幼儿园每季度至少开展1次应急疏散演练."""
+    monthly = [r for r in requirements if r.period == RequirementPeriod.MONTH]
+    quarterly = [r for r in requirements if r.period == RequirementPeriod.QUARTER]
+    parts = []
+    if monthly:
+        parts.append("中小学每月" if len(monthly) > 1 else f"{monthly[0].get_stage_display()}每月")
+    if quarterly:
+        parts.append("、".join(r.get_stage_display() for r in quarterly) + "每季度")
+    least = min((r.min_count for r in requirements), default=1)
+    return "、".join(parts) + f"至少开展{least}次应急疏散演练"
+
+
+def narrative(org: Organization, year: int, totals: dict, drills, standing) -> list[str]:
+    if not totals["drills"]:
+        return [f"{year}年{schools_phrase(org)}尚未在系统中登记应急演练。"]
+    labels = dict(DrillType.choices)
+    by_type = drills.values_list("drill_type").annotate(n=Count("pk")).order_by("-n", "drill_type")
+    kinds = "、".join(f"{labels[t]}演练{n}次" for t, n in by_type)
+    who = schools_phrase(org)
+    sentence = (
+        f"{who}共举行各类应急演练{totals['drills']}次，参演师生{totals['students'] + totals['staff']}人次"
+        f"（学生{totals['students']}人次、教职工{totals['staff']}人次），其中{kinds}"
+    )
+    if totals["with_problems"]:
+        sentence += f"；{totals['with_problems']}次演练发现了问题，据此修订完善相关预案"
+    paragraphs = [sentence + "，提高了广大师生自救自护能力。"]
+    total = standing.total
+    if total.with_requirement:
+        paragraphs.append(
+            f"按照{requirement_phrase(standing.requirements)}的要求，全年应开展演练{total.required}次，"
+            f"{total.with_requirement}所学校中{total.compliant}所全年达标，达标率{total.rate}%，"
+            f"按月（季）计的要求完成率{total.completion}%，"
+            f"{total.behind}所学校未达标，应督促其按要求开展演练。"
+        )
+    return paragraphs
+
+
+def panel(org: Organization, year: int) -> Panel:
+    """演练: drills and participants this year against last, drills by month, and compliance (seven
+    queries: two here and the compliance module's four, whatever the size of the tree)."""
+    drills = Drill.objects.in_subtree(org)
+    now, before = both_years(
+        drills,
+        "held_on",
+        year,
+        drills=(Count, "pk", None),
+        people=(Sum, Coalesce("students", 0) + Coalesce("staff", 0), None),
+    )
+    months = dict.fromkeys(range(1, 13), 0)
+    months_before = dict.fromkeys(range(1, 13), 0)
+    for held_year, month, n in (
+        drills.filter(held_on__gte=datetime.date(year - 1, 1, 1), held_on__lt=datetime.date(year + 1, 1, 1))
+        .annotate(y=ExtractYear("held_on"), m=ExtractMonth("held_on"))
+        .values_list("y", "m")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        (months if held_year == year else months_before)[month] = n
+    today = timezone.localdate()
+    last_month = datetime.date(year, 12, 1) if today.year > year else today.replace(day=1)
+    standing = compliance(org, Window(datetime.date(year, 1, 1), max(last_month, datetime.date(year, 1, 1))))
+    url = reverse("drills:drill_list")
+    result = Panel("应急演练")
+    result.metrics = [
+        Metric("drills_held", "应急演练次数", now["drills"], "次", before["drills"], url=url),
+        Metric("drill_people", "参演人次", now["people"], "人次", before["people"], url=url),
+        Metric(
+            "drill_compliance",
+            "演练达标率",
+            standing.total.rate,
+            "%",
+            url=reverse("drills:compliance"),
+            level="success" if standing.total.rate >= 90 else "danger",
+        ),
+    ]
+    result.charts.append(
+        Chart(
+            "drills_by_month",
+            "各月应急演练次数",
+            [f"{m}月" for m in months],
+            [(f"{year}年", list(months.values())), (f"{year - 1}年", list(months_before.values()))],
+            kind="line",
+        )
+    )
+    result.columns = [
+        ("drills_held", "演练次数", url),
+        ("drill_compliance", "演练达标率(%)", reverse("drills:compliance")),
+    ]
+    result.compare = ["drill_compliance"]
+    start, end = year_range(year)
+    for code, row in per_child(drills.filter(held_on__gte=start, held_on__lt=end), org, n=Count("pk")).items():
+        result.by_child.setdefault(code, {})["drills_held"] = row["n"]
+    for group in standing.groups:
+        result.by_child.setdefault(group.code, {})["drill_compliance"] = group.rate
+    return result
