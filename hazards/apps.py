@@ -1,0 +1,69 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+FOCUS_PERIODS = [
+    ("春节", ""),
+    ("两会", ""),
+    ("五一", "“五·一”"),
+    ("十一", "“十一”"),
+    ("重大活动", ""),
+    ("北京奥运会", ""),
+    ("春季开学", ""),
+    ("秋季开学", ""),
+    ("汛期", ""),
+    ("寒暑假", ""),
+]
+DEPARTMENTS = ["教育", "公安", "交通", "卫生", "消防", "工商", "市场监管", "住建", "城管", "安监"]
+
+
+def seed_managed_lists(sender, **kwargs) -> None:
+    """The managed lists' first entries (the seed's sensitive periods, the departments that join
+    inspections), added where missing after every migrate and test flush; kept in the admin."""
+    from .models import Department, FocusPeriod
+
+    for order, (name, narrative) in enumerate(FOCUS_PERIODS, start=1):
+        FocusPeriod.objects.get_or_create(name=name, defaults={"narrative_name": narrative, "sort_order": order})
+    for order, name in enumerate(DEPARTMENTS, start=1):
+        Department.objects.get_or_create(name=name, defaults={"sort_order": order})
+
+
+class HazardsConfig(AppConfig):
+    name = "hazards"
+    verbose_name = _("隐患排查整治")
+
+    def ready(self) -> None:
+        from celery.schedules import crontab
+        from django.conf import settings
+
+        from emergency import registry
+        from emergency.dashboard import register_panel
+        from emergency.summary import register_section
+
+        from . import demo, summary, views
+        from .imports import HazardImport
+
+        registry.register_area(
+            registry.Area(
+                "hazards",
+                "隐患排查",
+                "hazards:hazard_list",
+                links=(
+                    (_("隐患"), "hazards:hazard_list"),
+                    (_("排查行动"), "hazards:inspectioncampaign_list"),
+                    (_("隐患督办"), "hazards:supervision"),
+                    (_("督办与提醒"), "hazards:hazardnotice_list"),
+                ),
+            )
+        )
+        registry.register_import(HazardImport())
+        registry.register_demo("hazards", demo.build)
+        register_section("hazards", summary.summarize)
+        register_panel("hazards", summary.panel)
+        registry.register_home_panel(views.home_panel)
+        post_migrate.connect(seed_managed_lists, sender=self)
+        # Early in the morning, so the day's home pages already show what became overdue.
+        settings.CELERY_BEAT_SCHEDULE["hazards-mark-overdue"] = {
+            "task": "hazards.tasks.mark_overdue_hazards",
+            "schedule": crontab(hour=1, minute=10),
+        }

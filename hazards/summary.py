@@ -1,0 +1,278 @@
+"""三、突发事件风险排查整治情况: the campaigns an organisation ran in the year and the hazards of its
+subtree, found, rectified (closed) and overdue, by district, school, category and level.
+
+隐患整改率 is the share of the year's workload that was closed: hazards closed in the year over
+those closed in the year plus those still open at its end (a hazard carried over from last year
+counts once, so the rate never passes 100%). For the running year, "the end" is today."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from emergency.dashboard import Chart, Metric, Panel, both_years, per_child
+from emergency.models import Organization, OrganizationKind
+from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, rate, year_range
+
+from .choices import CampaignKind, HazardCategory, HazardLevel, HazardStatus
+from .models import Hazard, InspectionCampaign, local_today
+
+
+def summarize(org: Organization, year: int) -> Section:
+    start, end = year_range(year)
+    # Open at the end of the year (for the running year: at the end of today); overdue when the
+    # deadline lies before that day, as Hazard.is_overdue has it (a deadline of today is not late).
+    today = local_today()
+    cutoff, late_before = min(end, today + datetime.timedelta(days=1)), min(end, today)
+    section = Section(3, "隐患排查整治")
+
+    campaigns = list(
+        InspectionCampaign.objects.filter(organization=org, start_date__gte=start, start_date__lt=end)
+        .select_related("focus_period")
+        .prefetch_related("signoffs__department")
+        .annotate(found=Count("hazards", filter=Q(hazards__organization__path__startswith=org.path)))
+        .order_by("start_date", "title")
+    )
+    by_kind = Counter(c.kind for c in campaigns)
+    below = (
+        InspectionCampaign.objects.in_subtree(org)
+        .exclude(organization=org)
+        .filter(start_date__gte=start, start_date__lt=end)
+        .count()
+    )
+
+    found_q = Q(found_on__gte=start, found_on__lt=end)
+    closed_q = Q(closed_on__gte=start, closed_on__lt=end)
+    open_q = Q(found_on__lt=cutoff) & (Q(closed_on__isnull=True) | Q(closed_on__gte=cutoff))
+    overdue_q = open_q & Q(deadline__lt=late_before)
+    measures = {
+        "发现隐患数": Count("id", filter=found_q),
+        "已整改隐患数": Count("id", filter=closed_q),
+        "未整改隐患数": Count("id", filter=open_q),
+        "逾期未整改隐患数": Count("id", filter=overdue_q),
+    }
+    # Every hazard the year touched: found in it, closed in it, or still open at its end.
+    relevant = Hazard.objects.in_subtree(org).filter(found_q | closed_q | open_q)
+    totals = relevant.aggregate(**measures, major=Count("id", filter=found_q & Q(level=HazardLevel.MAJOR)))
+    found, closed = totals["发现隐患数"], totals["已整改隐患数"]
+    still_open, overdue = totals["未整改隐患数"], totals["逾期未整改隐患数"]
+    share = rate(closed, closed + still_open)
+
+    section.figures = [
+        Figure("self_inspections", "自查整改次数", by_kind[CampaignKind.SELF], "次"),
+        Figure("joint_inspections", "联合检查次数", by_kind[CampaignKind.JOINT], "次"),
+        Figure("special_inspections", "专项检查次数", by_kind[CampaignKind.SPECIAL], "次"),
+        Figure("campaigns_below", "下级单位组织排查行动数", below, "次"),
+        Figure("hazards_found", "发现隐患数", found, "个"),
+        Figure("major_hazards_found", "发现重大隐患数", totals["major"], "个"),
+        Figure("hazards_rectified", "已整改隐患数", closed, "个"),
+        Figure("rectification_rate", "隐患整改率", share, "%"),
+        Figure("hazards_open", "未整改隐患数", still_open, "个"),
+        Figure("hazards_overdue", "逾期未整改隐患数", overdue, "个"),
+    ]
+
+    section.tables.append(
+        Table(
+            "排查行动",
+            ["名称", "类型", "重点时段", "开始日期", "结束日期", "牵头单位", "参加部门", "会签情况", "发现隐患数"],
+            [
+                [
+                    c.title,
+                    c.get_kind_display(),
+                    str(c.focus_period or ""),
+                    c.start_date,
+                    c.end_date,
+                    c.lead,
+                    "、".join(s.department.name for s in c.signoffs.all()),
+                    "、".join(f"{s.department.name}（{s.signed_by}）" for s in c.signoffs.all() if s.is_signed),
+                    c.found,
+                ]
+                for c in campaigns
+            ],
+        )
+    )
+    section.tables.append(breakdown_by_child(relevant, org, measures, "隐患整改情况（按下级单位）"))
+    section.tables.append(breakdown_by_unit(relevant, measures, "隐患整改情况（按单位）"))
+    by_category = _grouped(relevant, "category", measures, HazardCategory.choices)
+    section.tables.append(Table("隐患整改情况（按类别）", ["隐患类别", *measures], by_category))
+    section.tables.append(
+        Table(
+            "隐患整改情况（按等级）",
+            ["隐患等级", *measures],
+            _grouped(relevant, "level", measures, HazardLevel.choices),
+        )
+    )
+    section.tables.append(
+        Table(
+            "本年发现的隐患",
+            [
+                "单位代码",
+                "单位名称",
+                "排查行动",
+                "发现日期",
+                "隐患类别",
+                "隐患等级",
+                "隐患描述",
+                "隐患位置",
+                "整改期限",
+                "整改完成日期",
+                "状态",
+                "销号日期",
+                "年末逾期",
+            ],
+            _detail_rows(Hazard.objects.in_subtree(org).filter(found_q), cutoff, late_before),
+            kind="detail",
+            total=found,
+        )
+    )
+    section.paragraphs = _narrative(org, campaigns, totals, share, by_category)
+    return section
+
+
+def _grouped(queryset, field: str, measures: dict, choices) -> list[list]:
+    """One row per choice, in the choices' order, zeros included: one grouped query."""
+    rows = {r[field]: r for r in queryset.values(field).annotate(**measures).order_by()}
+    return [[str(label), *(rows.get(value, {}).get(m, 0) for m in measures)] for value, label in choices]
+
+
+def _detail_rows(queryset, cutoff: datetime.date, late_before: datetime.date):
+    labels = {
+        "category": dict(HazardCategory.choices),
+        "level": dict(HazardLevel.choices),
+        "status": dict(HazardStatus.choices),
+    }
+    rows = queryset.select_related("organization", "campaign").order_by("organization__path", "found_on", "id")
+    for h in rows.iterator(chunk_size=2000):
+        open_at_end = h.closed_on is None or h.closed_on >= cutoff
+        yield [
+            h.organization.code,
+            h.organization.name,
+            h.campaign.title if h.campaign_id else "",
+            h.found_on,
+            str(labels["category"][h.category]),
+            str(labels["level"][h.level]),
+            h.description,
+            h.location,
+            h.deadline,
+            h.rectified_on,
+            str(labels["status"][h.status]),
+            h.closed_on,
+            "是" if open_at_end and h.deadline and h.deadline < late_before else "",
+        ]
+
+
+def _joined(names: list[str]) -> str:
+    """春节、两会和十一: the way a Chinese list ends."""
+    if len(names) <= 1:
+        return "".join(names)
+    return "、".join(names[:-1]) + "和" + names[-1]
+
+
+def _narrative(org, campaigns, totals, share, by_category) -> list[str]:
+    region = {OrganizationKind.CITY: "全市", OrganizationKind.DISTRICT: "全区"}.get(org.kind, "全校")
+    audience = {OrganizationKind.CITY: "各县（市）区教育局", OrganizationKind.DISTRICT: "辖区各学校"}.get(org.kind, "")
+    self_checks = [c for c in campaigns if c.kind == CampaignKind.SELF]
+    joint = [c for c in campaigns if c.kind == CampaignKind.JOINT]
+    sentences = []
+    if self_checks:
+        periods = sorted({c.focus_period for c in self_checks if c.focus_period}, key=lambda p: (p.sort_order, p.name))
+        sentence = f"年初以来，{org.name}{len(self_checks)}次组织{audience}开展学校安全自查整改工作"
+        if periods:
+            sentence += f"，重点加强了{_joined([p.in_narrative for p in periods])}等敏感时期的隐患排查整改工作"
+        sentences.append(sentence + "。")
+    else:
+        sentences.append(f"年内{org.name}未组织学校安全自查整改。")
+    if joint:
+        lead = Counter(c.lead or org.name for c in joint).most_common(1)[0][0]
+        departments = {s.department for c in joint for s in c.signoffs.all()}
+        names = [d.name for d in sorted(departments, key=lambda d: (d.sort_order, d.name))]
+        opening = "在此基础上，" if self_checks else ""
+        sentences.append(
+            f"{opening}{lead}组织{'、'.join(names)}等部门（单位）{len(joint)}次对{region}学校安全和校园周边环境"
+            "整治工作进行联合检查。"
+        )
+    found, closed, overdue = totals["发现隐患数"], totals["已整改隐患数"], totals["逾期未整改隐患数"]
+    sentence = f"目前，{region}共整改各类安全隐患{closed}个（全年发现隐患{found}个"
+    if totals["major"]:
+        sentence += f"，其中重大隐患{totals['major']}个"
+    sentence += f"），隐患整改率{share}%"
+    if overdue:
+        sentence += f"；逾期未整改隐患{overdue}个，已督促有关单位限期整改。"
+    else:
+        sentence += "，无逾期未整改隐患。"
+    sentences.append(sentence)
+    paragraphs = ["".join(sentences)]
+    kinds = [f"{name}隐患{count}个" for name, count, *_rest in by_category if count]
+    if kinds:
+        paragraphs.append(f"按类别分，全年发现的隐患中{'、'.join(kinds)}。")
+    return paragraphs
+
+
+def panel(org: Organization, year: int) -> Panel:
+    """隐患: found, closed, overdue and the rate, this year against last; by category and by state
+    (four queries)."""
+    start, end = year_range(year)
+    cutoff = min(timezone.localdate(), end - datetime.timedelta(days=1))
+    hazards = Hazard.objects.in_subtree(org)
+    now, before = both_years(hazards, "found_on", year, found=(Count, "pk", None))
+    open_at_end = Q(found_on__lt=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=end))
+    totals = hazards.aggregate(
+        closed=Count("pk", filter=Q(closed_on__gte=start, closed_on__lt=end)),
+        closed_before=Count("pk", filter=Q(closed_on__gte=datetime.date(year - 1, 1, 1), closed_on__lt=start)),
+        open=Count("pk", filter=open_at_end),
+        overdue=Count("pk", filter=open_at_end & Q(deadline__lt=cutoff)),
+    )
+    url = reverse("hazards:hazard_list")
+    result = Panel("隐患排查整治")
+    closing_rate = rate(totals["closed"], totals["closed"] + totals["open"])
+    result.metrics = [
+        Metric("hazards_found", "发现隐患数", now["found"], "个", before["found"], url=url),
+        Metric("hazards_closed", "已整改隐患数", totals["closed"], "个", totals["closed_before"], url=url),
+        Metric(
+            "hazard_rate",
+            "隐患整改率",
+            closing_rate,
+            "%",
+            url=url,
+            level="success" if closing_rate >= 90 else "warning",
+        ),
+        Metric("hazards_overdue", "逾期未整改隐患", totals["overdue"], "个", url=url, level="danger"),
+    ]
+    found = hazards.filter(found_on__gte=start, found_on__lt=end)
+    categories = dict(found.values_list("category").annotate(n=Count("pk")).order_by())
+    states = dict(found.values_list("status").annotate(n=Count("pk")).order_by())
+    result.charts.append(
+        Chart(
+            "hazards_by_category",
+            "各类隐患数",
+            [str(label) for _v, label in HazardCategory.choices],
+            [("隐患数", [categories.get(v, 0) for v, _l in HazardCategory.choices])],
+        )
+    )
+    result.charts.append(
+        Chart(
+            "hazards_by_state",
+            "隐患整改状态",
+            [str(label) for _v, label in HazardStatus.choices],
+            [("隐患数", [states.get(v, 0) for v, _l in HazardStatus.choices])],
+            kind="pie",
+        )
+    )
+    result.columns = [("hazard_rate", "隐患整改率(%)", url), ("hazards_overdue", "逾期隐患", url)]
+    result.compare = ["hazard_rate"]
+    for code, row in per_child(
+        hazards,
+        org,
+        closed=Count("pk", filter=Q(closed_on__gte=start, closed_on__lt=end)),
+        open=Count("pk", filter=open_at_end),
+        overdue=Count("pk", filter=open_at_end & Q(deadline__lt=cutoff)),
+    ).items():
+        result.by_child[code] = {
+            "hazard_rate": rate(row["closed"], row["closed"] + row["open"]),
+            "hazards_overdue": row["overdue"],
+        }
+    return result
