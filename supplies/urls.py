@@ -1,2 +1,49 @@
+from django.urls import path
+
+from . import views
+
 app_name = "supplies"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("stock/", views.StockList.as_view(), name="stock_list"),
+    path("stock/add/", views.StockEdit.as_view(), name="stock_add"),
+    path("stock/<int:pk>/", views.StockDetail.as_view(), name="stock_detail"),
+    path("stock/<int:pk>/edit/", views.StockEdit.as_view(), name="stock_edit"),
+    path("stock/<int:pk>/delete/", views.StockDelete.as_view(), name="stock_delete"),
+    path("stock/<int:pk>/history/", views.StockHistory.as_view(), name="stock_history"),
+    path("movements/", views.MovementList.as_view(), name="stockmovement_list"),
+    path("movements/add/", views.movement_add, name="stockmovement_add"),
+    path("movements/<int:pk>/", views.MovementDetail.as_view(), name="stockmovement_detail"),
+    path("movements/<int:pk>/history/", views.MovementHistory.as_view(), name="stockmovement_history"),
+    path("maintenance/", views.MaintenanceList.as_view(), name="maintenancerecord_list"),
+    path("maintenance/add/", views.MaintenanceEdit.as_view(), name="maintenancerecord_add"),
+    path("maintenance/<int:pk>/", views.MaintenanceDetail.as_view(), name="maintenancerecord_detail"),
+    path("maintenance/<int:pk>/edit/", views.MaintenanceEdit.as_view(), name="maintenancerecord_edit"),
+    path("maintenance/<int:pk>/delete/", views.MaintenanceDelete.as_view(), name="maintenancerecord_delete"),
+    path("maintenance/<int:pk>/history/", views.MaintenanceHistory.as_view(), name="maintenancerecord_history"),
+    path("standards/", views.ReserveStandardList.as_view(), name="reservestandard_list"),
+    path("standards/add/", views.ReserveStandardEdit.as_view(), name="reservestandard_add"),
+    path("standards/<int:pk>/", views.ReserveStandardDetail.as_view(), name="reservestandard_detail"),
+    path("standards/<int:pk>/edit/", views.ReserveStandardEdit.as_view(), name="reservestandard_edit"),
+    path("standards/<int:pk>/delete/", views.ReserveStandardDelete.as_view(), name="reservestandard_delete"),
+    path("standards/<int:pk>/history/", views.ReserveStandardHistory.as_view(), name="reservestandard_history"),
+    path("alerts/", views.AlertList.as_view(), name="supplyalert_list"),
+    path("alerts/refresh/", views.alert_refresh, name="supplyalert_refresh"),
+    path("alerts/<int:pk>/", views.AlertDetail.as_view(), name="supplyalert_detail"),
+    path("alerts/<int:pk>/history/", views.AlertHistory.as_view(), name="supplyalert_history"),
+    path("census/", views.CensusList.as_view(), name="supplycensus_list"),
+    path("census/add/", views.CensusEdit.as_view(), name="supplycensus_add"),
+    path("census/<int:pk>/", views.CensusDetail.as_view(), name="supplycensus_detail"),
+    path("census/<int:pk>/edit/", views.CensusEdit.as_view(), name="supplycensus_edit"),
+    path("census/<int:pk>/history/", views.CensusHistory.as_view(), name="supplycensus_history"),
+    path("returns/", views.CensusReturnList.as_view(), name="censusreturn_list"),
+    path("returns/<int:pk>/", views.CensusReturnDetail.as_view(), name="censusreturn_detail"),
+    path("returns/<int:pk>/confirm/", views.census_return_confirm, name="censusreturn_confirm"),
+    path("returns/<int:pk>/history/", views.CensusReturnHistory.as_view(), name="censusreturn_history"),
+    path("items/", views.SupplyItemList.as_view(), name="supplyitem_list"),
+    path("items/add/", views.SupplyItemEdit.as_view(), name="supplyitem_add"),
+    path("items/<int:pk>/", views.SupplyItemDetail.as_view(), name="supplyitem_detail"),
+    path("items/<int:pk>/edit/", views.SupplyItemEdit.as_view(), name="supplyitem_edit"),
+    path("items/<int:pk>/delete/", views.SupplyItemDelete.as_view(), name="supplyitem_delete"),
+    path("items/<int:pk>/history/", views.SupplyItemHistory.as_view(), name="supplyitem_history"),
+]

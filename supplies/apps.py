@@ -1,0 +1,47 @@
+from django.apps import AppConfig
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class SuppliesConfig(AppConfig):
+    name = "supplies"
+    verbose_name = _("应急物资")
+
+    def ready(self) -> None:
+        from celery.schedules import crontab
+
+        from emergency import registry
+        from emergency.dashboard import register_panel
+        from emergency.summary import register_section
+
+        from . import demo, summary
+        from .imports import SupplyImport
+        from .views import home_items
+
+        registry.register_area(
+            registry.Area(
+                "supplies",
+                "应急物资",
+                "supplies:stock_list",
+                links=(
+                    ("物资台账", "supplies:stock_list"),
+                    ("出入库记录", "supplies:stockmovement_list"),
+                    ("维护保养", "supplies:maintenancerecord_list"),
+                    ("物资预警", "supplies:supplyalert_list"),
+                    ("物资普查", "supplies:supplycensus_list"),
+                    ("普查确认", "supplies:censusreturn_list"),
+                    ("储备标准", "supplies:reservestandard_list"),
+                    ("物资目录", "supplies:supplyitem_list"),
+                ),
+            )
+        )
+        registry.register_import(SupplyImport())
+        registry.register_demo("supplies", demo.build)
+        registry.register_home_panel(home_items)
+        register_section("supplies", summary.summarize)
+        register_panel("supplies", summary.panel)
+        # Expiry and overdue inspections move with the calendar: refresh every night.
+        settings.CELERY_BEAT_SCHEDULE["refresh-supply-alerts"] = {
+            "task": "supplies.tasks.refresh_supply_alerts",
+            "schedule": crontab(hour=1, minute=30),
+        }

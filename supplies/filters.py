@@ -1,0 +1,128 @@
+"""Filters of the supplies lists: every list also filters by organisation subtree (RecordFilterSet)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from emergency.generic import RecordFilterSet
+
+from .choices import AlertKind, MovementKind, ReturnStatus, SupplyCategory
+from .models import (
+    CensusReturn,
+    MaintenanceRecord,
+    ReserveStandard,
+    Stock,
+    StockMovement,
+    SupplyAlert,
+    SupplyCensus,
+    SupplyItem,
+)
+
+STOCK_STATUS = [
+    ("expired", _("已过期")),
+    ("expiring", _("即将过期")),
+    ("empty", _("数量为0")),
+]
+
+
+class SupplyItemFilter(django_filters.FilterSet):
+    category = django_filters.ChoiceFilter(label=_("物资类别"), choices=SupplyCategory.choices)
+    q = django_filters.CharFilter(label=_("关键字"), method="filter_text")
+
+    class Meta:
+        model = SupplyItem
+        fields = ["category"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(spec__icontains=value))
+
+
+class StockFilter(RecordFilterSet):
+    search_fields = ("item__name", "item__spec", "location", "keeper")
+    category = django_filters.ChoiceFilter(
+        label=_("物资类别"), choices=SupplyCategory.choices, field_name="item__category"
+    )
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=STOCK_STATUS, method="filter_status")
+
+    class Meta:
+        model = Stock
+        fields = ["category"]
+
+    def filter_status(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "expired":
+            return queryset.expired(today)
+        if value == "expiring":
+            return queryset.expiring(today)
+        return queryset.filter(quantity=0)
+
+
+class MovementFilter(RecordFilterSet):
+    date_field = "happened_on"
+    search_fields = ("stock__item__name", "reason")
+
+    class Meta:
+        model = StockMovement
+        fields = ["kind"]
+
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=MovementKind.choices)
+
+
+class MaintenanceFilter(RecordFilterSet):
+    date_field = "done_on"
+    search_fields = ("stock__item__name", "done_by", "notes")
+
+    class Meta:
+        model = MaintenanceRecord
+        fields = ["kind", "result"]
+
+
+class ReserveStandardFilter(RecordFilterSet):
+    search_fields = ("item__name",)
+
+    class Meta:
+        model = ReserveStandard
+        fields = ["stage"]
+
+
+class AlertFilter(RecordFilterSet):
+    date_field = "raised_on"
+    search_fields = ("item__name", "detail")
+    kind = django_filters.ChoiceFilter(label=_("预警类型"), choices=AlertKind.choices)
+    open = django_filters.ChoiceFilter(
+        label=_("是否解除"),
+        choices=[("1", _("未解除")), ("0", _("已解除"))],
+        method="filter_open",
+        empty_label=_("全部"),
+    )
+
+    class Meta:
+        model = SupplyAlert
+        fields = ["kind"]
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(resolved_on__isnull=value == "1")
+
+
+class CensusFilter(RecordFilterSet):
+    date_field = "opened_on"
+    search_fields = ("title",)
+
+    class Meta:
+        model = SupplyCensus
+        fields = ["status"]
+
+
+class CensusReturnFilter(RecordFilterSet):
+    search_fields = ("organization__name", "census__title")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ReturnStatus.choices)
+    # Set by the link from a census page; a number is nothing to choose from by hand.
+    census = django_filters.NumberFilter(label=_("物资普查"), field_name="census_id", widget=forms.HiddenInput)
+
+    class Meta:
+        model = CensusReturn
+        fields = ["status"]

@@ -1,0 +1,294 @@
+"""四、应急物资普查情况: the section of the annual summary for an organisation's subtree and a year.
+
+Stock is counted as it stood on the last day of the year (or today, for the year still running):
+the quantity now less every movement after that day, so a summary of a past year does not move
+when this year's stock does."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from emergency.dashboard import Metric, Panel, per_child
+from emergency.models import Organization, OrganizationKind
+from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, rate, year_range
+
+from .alerts import reserve_gaps
+from .choices import AlertKind, MaintenanceKind, MovementKind, ReturnStatus, SupplyCategory
+from .models import CensusReturn, MaintenanceRecord, Stock, StockMovement, SupplyAlert, SupplyItem
+
+SCOPE_WORDS = {OrganizationKind.CITY: "全市教育系统", OrganizationKind.DISTRICT: "全区（县）教育系统"}
+
+
+def reference_day(year: int) -> datetime.date:
+    """The day a year's stock is counted on: 31 December, or today while the year runs."""
+    return min(timezone.localdate(), datetime.date(year, 12, 31))
+
+
+def lines_as_of(org: Organization, day: datetime.date):
+    """The stock lines of `org`'s subtree, each with `held`: its quantity at the end of `day`."""
+    later = (
+        StockMovement.objects.filter(stock=OuterRef("pk"), happened_on__gt=day)
+        .order_by()
+        .values("stock")
+        .annotate(s=Sum("change"))
+        .values("s")
+    )
+    return Stock.objects.in_subtree(org).annotate(
+        held=F("quantity") - Coalesce(Subquery(later, output_field=IntegerField()), Value(0))
+    )
+
+
+def summarize(org: Organization, year: int) -> Section:
+    start, end = year_range(year)
+    day = reference_day(year)
+    section = Section(4, "应急物资")
+    lines = lines_as_of(org, day).filter(held__gt=0)
+    expired = Q(expires_on__lt=day)
+    totals = lines.aggregate(
+        lines=Count("id"),
+        kinds=Count("item", distinct=True),
+        quantity=Coalesce(Sum("held"), 0),
+        units=Count("organization", distinct=True),
+        expired_lines=Count("id", filter=expired),
+        expired_quantity=Coalesce(Sum("held", filter=expired), 0),
+    )
+    by_category = {
+        r["item__category"]: r
+        for r in lines.values("item__category")
+        .annotate(kinds=Count("item", distinct=True), quantity=Sum("held"))
+        .order_by()
+    }
+    maintenance = MaintenanceRecord.objects.in_subtree(org).filter(done_on__gte=start, done_on__lt=end)
+    maintenance_by_kind = dict(maintenance.values_list("kind").annotate(n=Count("id")).order_by())
+    maintenance_total = sum(maintenance_by_kind.values())
+    movements = StockMovement.objects.in_subtree(org).filter(happened_on__gte=start, happened_on__lt=end)
+    moved = movements.aggregate(
+        received=Coalesce(Sum("change", filter=Q(kind=MovementKind.RECEIVE, is_opening=False)), 0),
+        scrapped=Coalesce(-Sum("change", filter=Q(kind=MovementKind.SCRAP)), 0),
+        transferred=Coalesce(Sum("change", filter=Q(kind=MovementKind.TRANSFER, change__gt=0)), 0),
+    )
+    gaps = reserve_gaps(org, day, lines=lines_as_of(org, day))
+    below_units = len({g.organization_id for g in gaps})
+    returns = CensusReturn.objects.in_subtree(org).filter(census__opened_on__gte=start, census__opened_on__lt=end)
+    census = returns.aggregate(
+        units=Count("id"),
+        answered=Count("id", filter=~Q(status=ReturnStatus.PENDING)),
+        corrected=Count("id", filter=Q(status=ReturnStatus.CORRECTED)),
+        censuses=Count("census", distinct=True),
+    )
+    census_rate = rate(census["answered"], census["units"])
+
+    section.figures = [
+        Figure("supply_kinds", "应急物资种类数", totals["kinds"], "种"),
+        Figure("supply_quantity", "应急物资数量", totals["quantity"], "件"),
+        *(
+            Figure(
+                f"supply_quantity_{value}", f"{label}数量", (by_category.get(value) or {}).get("quantity") or 0, "件"
+            )
+            for value, label in SupplyCategory.choices
+        ),
+        Figure("supply_units", "储备应急物资的单位数", totals["units"], "个"),
+        Figure("expired_supplies", "过期物资数", totals["expired_lines"], "批"),
+        Figure("expired_supply_quantity", "过期物资数量", totals["expired_quantity"], "件"),
+        Figure("maintenance_count", "维护保养次数", maintenance_total, "次"),
+        Figure("supplies_received", "入库补充物资数量", moved["received"], "件"),
+        Figure("supplies_scrapped", "报废更新物资数量", moved["scrapped"], "件"),
+        Figure("units_below_standard", "未达储备标准单位数", below_units, "个"),
+        Figure("census_units", "物资普查应确认单位数", census["units"], "个"),
+        Figure("census_answered", "物资普查已确认单位数", census["answered"], "个"),
+        Figure("census_rate", "物资普查确认率", census_rate, "%"),
+    ]
+
+    section.tables.append(
+        Table(
+            "应急物资数量（按类别）",
+            ["物资类别", "种类数", "数量"],
+            [
+                [
+                    str(label),
+                    (by_category.get(value) or {}).get("kinds") or 0,
+                    (by_category.get(value) or {}).get("quantity") or 0,
+                ]
+                for value, label in SupplyCategory.choices
+            ],
+        )
+    )
+    measures = {
+        "台账行数": Count("id"),
+        "物资数量": Sum("held"),
+        "过期批次": Count("id", filter=expired),
+    }
+    section.tables.append(breakdown_by_child(lines, org, measures, "应急物资（按下级单位）"))
+    section.tables.append(
+        breakdown_by_child(
+            maintenance,
+            org,
+            {
+                "维护保养次数": Count("id"),
+                **{str(label): Count("id", filter=Q(kind=v)) for v, label in MaintenanceKind.choices},
+            },
+            "维护保养（按下级单位）",
+        )
+    )
+    if census["units"]:
+        section.tables.append(
+            breakdown_by_child(
+                returns,
+                org,
+                {
+                    "应确认单位数": Count("id"),
+                    "已确认单位数": Count("id", filter=~Q(status=ReturnStatus.PENDING)),
+                    "更正单位数": Count("id", filter=Q(status=ReturnStatus.CORRECTED)),
+                },
+                "物资普查确认情况（按下级单位）",
+            )
+        )
+    section.tables.append(_gap_table(gaps))
+    section.tables.append(breakdown_by_unit(lines, measures, "应急物资（按单位）"))
+    section.tables.append(
+        Table(
+            "应急物资台账",
+            [
+                "单位代码",
+                "单位名称",
+                "物资名称",
+                "物资类别",
+                "规格型号",
+                "计量单位",
+                "存放地点",
+                "批次号",
+                "数量",
+                "生产日期",
+                "有效期至",
+                "上次检查日期",
+            ],
+            _ledger(lines),
+            kind="detail",
+            total=totals["lines"],
+        )
+    )
+    section.paragraphs = _narrative(
+        org, totals, by_category, maintenance_by_kind, moved, below_units, census, census_rate
+    )
+    return section
+
+
+def _ledger(lines):
+    rows = lines.select_related("organization", "item").order_by("organization__path", "item__category", "item__name")
+    for line in rows.iterator(chunk_size=2000):
+        yield [
+            line.organization.code,
+            line.organization.name,
+            line.item.name,
+            line.item.get_category_display(),
+            line.item.spec,
+            line.item.unit,
+            line.location,
+            line.batch,
+            line.held,
+            line.produced_on,
+            line.expires_on,
+            line.last_checked_on,
+        ]
+
+
+def _gap_table(gaps) -> Table:
+    orgs = {
+        o.pk: o for o in Organization.objects.filter(pk__in={g.organization_id for g in gaps}).select_related("parent")
+    }
+    items = SupplyItem.objects.in_bulk({g.item_id for g in gaps})
+    rows = [
+        [
+            orgs[g.organization_id].code,
+            orgs[g.organization_id].name,
+            orgs[g.organization_id].parent.name if orgs[g.organization_id].parent_id else "",
+            str(items[g.item_id]),
+            g.minimum,
+            g.held,
+            g.minimum - g.held,
+        ]
+        for g in sorted(gaps, key=lambda g: (orgs[g.organization_id].path, g.item_id))
+    ]
+    return Table(
+        "未达储备标准的单位", ["单位代码", "单位名称", "上级单位", "物资", "储备标准", "可用数量", "缺口"], rows
+    )
+
+
+def _narrative(org, totals, by_category, maintenance_by_kind, moved, below_units, census, census_rate) -> list[str]:
+    scope = SCOPE_WORDS.get(org.kind, "本校")
+    sentence = f"对{scope}应急救援物资、装备进行了统计排查"
+    if census["units"]:
+        sentence += (
+            f"，组织开展了应急物资普查，{census['units']}个单位中{census['answered']}个已确认或更正本单位物资数量"
+            f"（确认率{census_rate}%"
+            + (f"，其中{census['corrected']}个单位更正了数量）" if census["corrected"] else "）")
+        )
+    parts = "、".join(
+        f"{label}{by_category[value]['quantity']}件"
+        for value, label in SupplyCategory.choices
+        if value in by_category and by_category[value]["quantity"]
+    )
+    kinds_sentence = f"共登记{totals['units']}个单位的应急物资{totals['kinds']}种、{totals['quantity']}件（套）"
+    if parts:
+        kinds_sentence += f"，其中{parts}"
+    count = sum(maintenance_by_kind.values())
+    detail = "、".join(
+        f"{label}{maintenance_by_kind[value]}次"
+        for value, label in MaintenanceKind.choices
+        if maintenance_by_kind.get(value)
+    )
+    upkeep = f"按规定进行了经常性维护、保养、补充和更新，全年维护保养检测{count}次"
+    if detail:
+        upkeep += f"（{detail}）"
+    upkeep += f"，入库补充物资{moved['received']}件，报废更新物资{moved['scrapped']}件"
+    paragraphs = [f"{sentence}，建立了应急物资储备数据库，{kinds_sentence}。", f"{upkeep}。"]
+    if totals["expired_lines"]:
+        paragraphs.append(
+            f"截至年底尚有过期物资{totals['expired_lines']}批、{totals['expired_quantity']}件，需及时报废更新。"
+        )
+    else:
+        paragraphs.append("保证了应急救援器材和装备的完好。")
+    if below_units:
+        paragraphs.append(f"对照储备标准，尚有{below_units}个单位的储备未达标准，需补充配齐。")
+    return paragraphs
+
+
+def panel(org: Organization, year: int) -> Panel:
+    """物资: lines expired or expiring, organisations below the reserve standard (two queries)."""
+    today = timezone.localdate()
+    stock = Stock.objects.in_subtree(org).filter(quantity__gt=0)
+    totals = stock.aggregate(
+        kinds=Count("item", distinct=True),
+        expired=Count("pk", filter=Q(expires_on__lt=today)),
+        expiring=Count("pk", filter=Q(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(30))),
+    )
+    below = (
+        SupplyAlert.objects.in_subtree(org)
+        .filter(kind=AlertKind.BELOW_STANDARD)
+        .values("organization")
+        .distinct()
+        .count()
+    )
+    url = reverse("supplies:stock_list")
+    result = Panel("应急物资")
+    result.metrics = [
+        Metric("supply_kinds", "应急物资种类数", totals["kinds"], "种", url=url),
+        Metric("supplies_expired", "过期物资（批）", totals["expired"], "批", url=url, level="danger"),
+        Metric(
+            "supplies_below",
+            "低于储备标准的单位",
+            below,
+            "个",
+            url=reverse("supplies:supplyalert_list"),
+            level="warning",
+        ),
+    ]
+    result.columns = [("supplies_expired", "过期物资（批）", url)]
+    for code, row in per_child(stock, org, n=Count("pk", filter=Q(expires_on__lt=today))).items():
+        result.by_child.setdefault(code, {})["supplies_expired"] = row["n"]
+    return result
