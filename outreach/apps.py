@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutreachConfig(AppConfig):
+    name = "outreach"
+    verbose_name = _("应急管理宣传")
+
+    def ready(self) -> None:
+        from emergency import registry
+        from emergency.dashboard import register_panel
+        from emergency.summary import register_section
+
+        from . import demo, summary
+        from .imports import OutreachImport
+
+        registry.register_area(
+            registry.Area(
+                "outreach",
+                "应急宣传",
+                "outreach:outreachevent_list",
+                links=(
+                    ("宣传活动", "outreach:outreachevent_list"),
+                    ("宣传活动方案（宣传周）", "outreach:outreachcampaign_list"),
+                ),
+            )
+        )
+        registry.register_import(OutreachImport())
+        registry.register_demo("outreach", demo.build)
+        register_section("outreach", summary.summarize)
+        register_panel("outreach", summary.panel)

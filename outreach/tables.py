@@ -1,0 +1,43 @@
+"""Tables of the outreach lists; the first column links to the record's page."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from emergency.generic import RecordTable
+
+from .models import OutreachCampaign, OutreachEvent
+
+
+class CampaignTable(RecordTable):
+    name = tables.Column(linkify=True)
+    plan = tables.Column(orderable=False)
+    event_count = tables.Column(verbose_name=_("活动次数"))
+
+    class Meta(RecordTable.Meta):
+        model = OutreachCampaign
+        fields = ["name", "organization", "starts_on", "ends_on", "theme", "plan", "event_count"]
+
+
+class EventTable(RecordTable):
+    name = tables.Column(linkify=True)
+    topics = tables.Column(orderable=False)
+
+    class Meta(RecordTable.Meta):
+        model = OutreachEvent
+        fields = [
+            "name",
+            "organization",
+            "held_on",
+            "form",
+            "topics",
+            "participants",
+            "banners",
+            "posters",
+            "boards",
+            "leaflets",
+        ]
+
+    def render_topics(self, record):
+        return record.get_topics_display()
