@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DutyConfig(AppConfig):
+    name = "duty"
+    verbose_name = _("值班与信息报送")
+
+    def ready(self) -> None:
+        from emergency import registry
+        from emergency.dashboard import register_panel
+        from emergency.summary import register_section
+
+        from . import demo, panels, summary
+        from .imports import DutyShiftImport
+
+        registry.register_area(
+            registry.Area(
+                "duty",
+                _("值班与信息报送"),
+                "duty:dutyshift_list",
+                links=(
+                    (_("月度值班表"), "duty:roster_month"),
+                    (_("值班班次"), "duty:dutyshift_list"),
+                    (_("排班"), "duty:roster_build"),
+                    (_("值班覆盖检查"), "duty:coverage"),
+                    (_("值班记录"), "duty:dutylog_list"),
+                    (_("突发事件信息报送"), "duty:incident_list"),
+                ),
+            )
+        )
+        registry.register_import(DutyShiftImport())
+        registry.register_demo("duty", demo.build)
+        register_section("duty", summary.summarize)
+        register_panel("duty", summary.panel)
+        registry.register_home_panel(panels.home_items)
