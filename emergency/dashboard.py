@@ -66,6 +66,7 @@ class Panel:
     charts: list[Chart] = field(default_factory=list)
     columns: list[tuple[str, str, str]] = field(default_factory=list)  # (key, label, list URL)
     by_child: dict[str, dict[str, float]] = field(default_factory=dict)
+    compare: list[str] = field(default_factory=list)  # columns drawn in the chart comparing children
 
 
 PanelBuilder = Callable[[Organization, int], Panel]
@@ -172,6 +173,20 @@ def dashboard(request):
             if metric.url:
                 metric.url = filtered_url(metric.url, org, year)
     charts = [chart for panel in built for chart in panel.charts]
+    compared = [(panel, key, label) for panel, key, label, _url in columns if key in panel.compare]
+    if compared and children:
+        charts.insert(
+            0,
+            Chart(
+                "children_compared",
+                "各下级单位对比" if org.kind != OrganizationKind.CITY else "各区县对比",
+                [c["name"] for c in children],
+                [
+                    (label, [panel.by_child.get(c["code"], {}).get(key, 0) for c in children])
+                    for panel, key, label in compared
+                ],
+            ),
+        )
     todo = [item for panel_fn in registry.home_panels for item in panel_fn(user) if item.count]
     return render(
         request,

@@ -69,7 +69,6 @@ class ScopedMixin(LoginRequiredMixin):
             meta=meta,
             verbose_name=meta.verbose_name,
             verbose_name_plural=meta.verbose_name_plural,
-            url_prefix=f"{meta.app_label}:{meta.model_name}",
             can_write=self.request.user.can_write,
             urls=self.action_urls(),
         )

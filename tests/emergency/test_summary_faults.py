@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from emergency import tasks
 from emergency.celery import app
+from emergency.compiler import compile_sections, figures_of
 from emergency.models import SummaryRun
-from emergency.summary import summarize_organisation
 from tests.worker import wait_for, worker_process  # noqa: F401
 
 from .conftest import YEAR
@@ -23,7 +23,7 @@ VISIBILITY = "4"  # seconds before Redis hands an unacknowledged task to another
 
 
 def test_worker_killed_mid_run_then_restarted_finishes_the_run_once(personas, known_tree, worker_process):  # noqa: F811
-    expected = {f.key: f.value for f in summarize_organisation(known_tree.city, YEAR).figures}
+    expected = {f["key"]: f["value"] for f in figures_of(compile_sections(known_tree.city, YEAR))}
     db = connection.settings_dict
     # Hold a lock the compiler needs, so the first worker is caught mid-run, wherever it is slow or fast.
     blocker = psycopg.connect(
