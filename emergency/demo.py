@@ -133,12 +133,13 @@ def build_leadership(city: Organization, year: int) -> None:
         kind=DocumentKind.WORK_PLAN,
         issued_on=start,
     )
+    # Set up in the December before, so the group leads duty from the first day of the year.
     founding = Document.objects.create(
         organization=city,
         title="关于成立市教育局应急管理工作领导小组的通知",
-        number=f"教发〔{year}〕2号",
+        number=f"教发〔{year - 1}〕58号",
         kind=DocumentKind.NOTICE,
-        issued_on=start - datetime.timedelta(days=5),
+        issued_on=datetime.date(year - 1, 12, 20),
     )
     group = LeadershipGroup.objects.create(
         organization=city,

@@ -22,12 +22,6 @@ celery_app.conf.broker_url = os.environ["REDIS_URL"]
 
 
 @pytest.fixture(autouse=True)
-def _keep_rows_seeded_by_migrations(django_db_serialized_rollback):
-    """Tests on a real worker or browser commit and then empty every table; this puts back the rows
-    that data migrations seed (drill requirements, focus periods, departments) for the tests after."""
-
-
-@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The real hasher costs half a second a user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
