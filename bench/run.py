@@ -1,0 +1,678 @@
+"""The benchmark (`python -m bench.run [--scales 1,4] [--quick] [--no-http]`), issue 9.
+
+Builds each scale of the synthetic city (`manage.py bench_data`) into the bench database and
+measures, pairing every figure with a baseline taken in the same run:
+
+  1. importing a 10,000-row drills workbook through our engine vs django-import-export;
+  2. the leader's dashboard at every scale (median of 20, query count, ratio to scale 1);
+  3. list pages (hazards by district and state, page 1 and the last page; every area's list);
+  4. the city's annual summary in a subprocess (wall time, peak RSS, workbook size) vs the same
+     rows written by openpyxl's default (in-memory) Workbook;
+  5. gunicorn on 127.0.0.1 under 50 concurrent users for 60 s (a threaded load generator).
+
+It writes `bench/results.json` and prints a table. The database is flushed at every scale, so it
+refuses to run on a database whose name does not contain "bench": by default it uses the
+DATABASE_URL's database with "_bench" appended, creating and migrating it first."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS = ROOT / "bench" / "results.json"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/emergency"
+
+TARGETS = {
+    "import_rows_per_s": 10_000,
+    "import_ratio": 25,
+    "dashboard_ms": 300,
+    "dashboard_ratio": 2,
+    "list_ms": 200,
+    "summary_s": 60,
+    "summary_rss_mb": 400,
+    "http_p95_ms": 500,
+}
+
+
+def bench_database_url() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        name = f"{name}_bench"
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def prepare_database(env: dict) -> None:
+    subprocess.run(["scripts/createdb.sh"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+def run_bench_data(scale: int, year: int, env: dict) -> dict:
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [PYTHON, "manage.py", "bench_data", "--scale", str(scale), "--year", str(year), "--flush"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - started
+    counts = {}
+    for line in proc.stdout.splitlines():
+        m = re.match(r"\s+(\S+): ([\d,]+)$", line)
+        if m:
+            counts[m.group(1)] = int(m.group(2).replace(",", ""))
+    print(proc.stdout.strip().splitlines()[-1], flush=True)
+    return {"rows": counts, "load_s": round(elapsed, 1)}
+
+
+def median_ms(fn, repeat: int) -> float:
+    fn()  # warm caches, as a running server would have them
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return round(statistics.median(times), 1)
+
+
+# ---------------------------------------------------------------- in-process measurements
+
+
+def client_for(username: str):
+    from django.test import Client
+
+    from emergency.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def timed_get(client, url: str, repeat: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    ms = median_ms(get, repeat)
+    with CaptureQueriesContext(connection) as queries:
+        get()
+    return {"url": url, "median_ms": ms, "queries": len(queries), "repeat": repeat}
+
+
+def measure_dashboard(year: int, repeat: int) -> dict:
+    return timed_get(client_for("bench_leader"), f"/dashboard/?year={year}", repeat)
+
+
+def measure_lists(year: int, repeat: int) -> list[dict]:
+    from emergency import registry
+    from emergency.models import Organization, OrganizationKind
+    from hazards.choices import HazardStatus
+    from hazards.models import Hazard
+
+    client = client_for("bench_leader")
+    district = Organization.objects.filter(kind=OrganizationKind.DISTRICT).order_by("code").first()
+    city = Organization.objects.get(code="BENCH")
+    out = []
+    state = HazardStatus.RECTIFYING
+    n = Hazard.objects.filter(organization__path__startswith=district.path, status=state).count()
+    base = f"/hazards/?org={district.pk}&status={state}"
+    out.append({"name": "隐患 区县+状态 第1页", "rows": n, **timed_get(client, base, repeat)})
+    last = max(1, -(-n // 50))
+    out.append({"name": f"隐患 区县+状态 第{last}页", "rows": n, **timed_get(client, f"{base}&page={last}", repeat)})
+    n_all = Hazard.objects.count()
+    last_all = max(1, -(-n_all // 50))
+    out.append({"name": "隐患 全市 第1页", "rows": n_all, **timed_get(client, f"/hazards/?org={city.pk}", repeat)})
+    out.append(
+        {
+            "name": f"隐患 全市 第{last_all}页",
+            "rows": n_all,
+            **timed_get(client, f"/hazards/?org={city.pk}&page={last_all}", repeat),
+        }
+    )
+    from django.urls import reverse
+
+    for area in registry.areas:
+        url = reverse(area.url_name)
+        out.append(
+            {"name": f"{area.label} 列表 第1页", "rows": None, **timed_get(client, f"{url}?year={year}", repeat)}
+        )
+    return out
+
+
+def drills_workbook(rows: int, year: int) -> bytes:
+    from openpyxl import Workbook
+
+    from drills.choices import DrillForm, DrillType
+    from drills.imports import DrillImport
+    from emergency.models import Organization, OrganizationKind
+
+    codes = list(
+        Organization.objects.filter(kind=OrganizationKind.SCHOOL).order_by("code").values_list("code", flat=True)
+    )
+    spec = DrillImport()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(spec.sheet_name)
+    sheet.append([c.header for c in spec.columns])
+    types = [str(label) for _v, label in DrillType.choices]
+    forms = [str(label) for _v, label in DrillForm.choices]
+    for i in range(rows):
+        held = datetime.date(year, 1 + i % 12, 1 + i % 28)
+        values = {
+            "单位代码": codes[i % len(codes)],
+            "演练名称": f"基准导入演练{i:05d}",
+            "演练日期": held,
+            "演练类型": types[i % len(types)],
+            "演练形式": forms[i % len(forms)],
+            "关联预案": "",
+            "参演学生人数": 100 + i % 900,
+            "参演教职工人数": 10 + i % 50,
+            "时长(分钟)": 30,
+            "发现问题": "",
+            "备注": "",
+        }
+        sheet.append([values.get(c.header, "") for c in spec.columns])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def measure_import(rows: int, year: int) -> dict:
+    import tablib
+
+    from bench.resources import DrillResource
+    from drills.models import Drill
+    from emergency import registry
+    from emergency.imports import apply, validate
+    from emergency.models import User
+
+    data = drills_workbook(rows, year)
+    staff = User.objects.get(username="bench_staff")
+    spec = registry.import_specs["drills"]
+
+    def clear():
+        Drill.objects.filter(name__startswith="基准导入演练").delete()
+
+    clear()
+    t = time.perf_counter()
+    validation = validate(spec, "bench.xlsx", data, staff)
+    assert validation.ok, validation.errors[:5]
+    assert len(validation.to_add) == rows, len(validation.to_add)
+    t_valid = time.perf_counter() - t
+    apply(spec, validation, staff, source="bench")
+    ours = time.perf_counter() - t
+    assert Drill.objects.filter(name__startswith="基准导入演练").count() == rows
+    clear()
+
+    t = time.perf_counter()
+    dataset = tablib.Dataset().load(data, format="xlsx")
+    result = DrillResource().import_data(dataset, dry_run=False, raise_errors=True)
+    theirs = time.perf_counter() - t
+    assert not result.has_errors()
+    assert Drill.objects.filter(name__startswith="基准导入演练").count() == rows
+    clear()
+    return {
+        "rows": rows,
+        "ours_s": round(ours, 2),
+        "ours_validate_s": round(t_valid, 2),
+        "ours_rows_per_s": round(rows / ours),
+        "import_export_s": round(theirs, 2),
+        "import_export_rows_per_s": round(rows / theirs),
+        "ratio": round(theirs / ours, 1),
+        "workbook_bytes": len(data),
+    }
+
+
+# ---------------------------------------------------------------- subprocess measurements
+
+
+def timed_subprocess(cmd: list[str], env: dict) -> dict:
+    """Wall time and peak RSS of a child process (GNU time when present, else getrusage)."""
+    import resource
+
+    gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+    if gnu_time:
+        cmd = [gnu_time, "-v", *cmd]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    kb = int(m.group(1)) if m else max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return {"wall_s": round(wall, 1), "peak_rss_mb": round(kb / 1024, 1), "stdout": proc.stdout}
+
+
+BASELINE_SCRIPT = """
+import sys
+from openpyxl import Workbook, load_workbook
+src = load_workbook(sys.argv[1], read_only=True)
+out = Workbook()
+out.remove(out.active)
+rows = 0
+for ws in src.worksheets:
+    target = out.create_sheet(ws.title)
+    for row in ws.iter_rows(values_only=True):
+        target.append(row)
+        rows += 1
+out.save(sys.argv[2])
+print(rows)
+"""
+
+
+def measure_summary(year: int, env: dict, tmp: Path) -> dict:
+    out = tmp / "summary.xlsx"
+    ours = timed_subprocess(
+        [PYTHON, "manage.py", "compile_summary", "--org", "BENCH", "--year", str(year), "--out", str(out)], env
+    )
+    baseline = timed_subprocess([PYTHON, "-c", BASELINE_SCRIPT, str(out), str(tmp / "baseline.xlsx")], env)
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(out, read_only=True).sheetnames
+    return {
+        "wall_s": ours["wall_s"],
+        "peak_rss_mb": ours["peak_rss_mb"],
+        "workbook_bytes": out.stat().st_size,
+        "sheets": sheets,
+        "rows": int(baseline["stdout"].strip() or 0),
+        "baseline_wall_s": baseline["wall_s"],
+        "baseline_peak_rss_mb": baseline["peak_rss_mb"],
+    }
+
+
+# ---------------------------------------------------------------- HTTP
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_targets(year: int) -> list[str]:
+    from django.urls import reverse
+
+    from drills.models import Drill
+    from emergency import registry
+    from emergency.models import Organization, OrganizationKind
+    from hazards.models import Hazard
+
+    district = Organization.objects.filter(kind=OrganizationKind.DISTRICT).order_by("code").first()
+    paths = [f"/dashboard/?year={year}"] * 3
+    paths += [f"{reverse(a.url_name)}?year={year}" for a in registry.areas]
+    paths += [f"/hazards/?org={district.pk}&status=pending", f"/hazards/?org={district.pk}&page=5"]
+    paths += [h.get_absolute_url() for h in Hazard.objects.order_by("?")[:10]]
+    paths += [d.get_absolute_url() for d in Drill.objects.order_by("?")[:10]]
+    return paths
+
+
+def measure_http(year: int, env: dict, users: int, seconds: int, tmp: Path) -> dict:
+    import http.client
+
+    port = free_port()
+    server_env = {**env, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
+    workers = (os.cpu_count() or 1) * 2 + 1
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "emergency.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--threads",
+            "2",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=server_env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp / "gunicorn.log", "w"),  # noqa: SIM115  (closed with the process)
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        cookie = login_cookie(port)
+        paths = http_targets(year)
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        stop = time.perf_counter() + seconds
+
+        def user(n: int) -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            i = n
+            while time.perf_counter() < stop:
+                path = paths[i % len(paths)]
+                i += 7
+                t = time.perf_counter()
+                try:
+                    conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+                    response = conn.getresponse()
+                    response.read()
+                    ok = response.status == 200
+                    status = str(response.status)
+                except (OSError, http.client.HTTPException) as exc:
+                    ok, status = False, type(exc).__name__
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                ms = (time.perf_counter() - t) * 1000
+                with lock:
+                    latencies.append(ms)
+                    if not ok:
+                        errors.append(f"{status} {path}")
+
+        threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    latencies.sort()
+
+    def pct(p):
+        return round(latencies[min(len(latencies) - 1, int(len(latencies) * p))], 1) if latencies else None
+
+    return {
+        "users": users,
+        "seconds": round(elapsed, 1),
+        "gunicorn_workers": workers,
+        "requests": len(latencies),
+        "requests_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "errors": len(errors),
+        "error_sample": sorted(set(errors))[:5],
+    }
+
+
+def login_cookie(port: int) -> str:
+    """Sign in as bench_leader through the real login form; returns the Cookie header."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/accounts/login/", headers={"Host": "127.0.0.1"})
+    response = conn.getresponse()
+    page = response.read().decode()
+    cookies = {}
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie":
+            name, _, rest = value.partition("=")
+            cookies[name] = rest.split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"username": "bench_leader", "password": "bench-pass", "csrfmiddlewaretoken": token})
+    conn.request(
+        "POST",
+        "/accounts/login/",
+        body=body,
+        headers={
+            "Host": "127.0.0.1",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+            "Referer": f"http://127.0.0.1:{port}/accounts/login/",
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie":
+            name, _, rest = value.partition("=")
+            cookies[name] = rest.split(";")[0]
+    if "sessionid" not in cookies:
+        raise RuntimeError(f"login failed: {response.status}")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+# ---------------------------------------------------------------- report
+
+
+def machine() -> dict:
+    mem_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    cpu = ""
+    try:
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            "",
+        )
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def verdict(value, target, smaller_is_better=True) -> str:
+    if value is None:
+        return "—"
+    met = value <= target if smaller_is_better else value >= target
+    return (
+        "达标" if met else f"未达标 ({value / target:.1f}×)" if smaller_is_better else f"未达标 ({value / target:.0%})"
+    )
+
+
+def table(results: dict) -> list[tuple[str, str, str, str, str]]:
+    rows = []
+    scales = results["scales"]
+    largest = str(max(int(s) for s in scales))
+    big = scales[largest]
+    schools = big["rows"].get("单位", 0)
+    size = f"scale {largest} ({schools:,} units)"
+    if imp := big.get("import"):
+        rows.append(
+            (
+                "导入 演练 ours",
+                f"{imp['rows']:,} rows, {size}",
+                f"{imp['ours_rows_per_s']:,} rows/s",
+                f"django-import-export {imp['import_export_rows_per_s']:,} rows/s",
+                verdict(imp["ours_rows_per_s"], TARGETS["import_rows_per_s"], False),
+            )
+        )
+        rows.append(
+            (
+                "导入 ratio",
+                f"{imp['rows']:,} rows",
+                f"{imp['ratio']}×",
+                "target ≥ 25×",
+                verdict(imp["ratio"], TARGETS["import_ratio"], False),
+            )
+        )
+    base = scales[str(min(int(s) for s in scales))]
+    for s, data in sorted(scales.items(), key=lambda kv: int(kv[0])):
+        d = data["dashboard"]
+        rows.append(
+            (
+                "驾驶舱 (leader)",
+                f"scale {s} ({data['rows'].get('单位', 0):,} units)",
+                f"{d['median_ms']} ms, {d['queries']} queries",
+                f"median of {d['repeat']}",
+                verdict(d["median_ms"], TARGETS["dashboard_ms"]),
+            )
+        )
+    if len(scales) > 1:
+        ratio = round(big["dashboard"]["median_ms"] / base["dashboard"]["median_ms"], 2)
+        same = big["dashboard"]["queries"] == base["dashboard"]["queries"]
+        rows.append(
+            (
+                "驾驶舱 ratio",
+                f"scale {largest} / scale {min(int(s) for s in scales)}",
+                f"{ratio}×",
+                f"queries {'same' if same else 'DIFFER'}",
+                verdict(ratio, TARGETS["dashboard_ratio"]),
+            )
+        )
+    for item in big.get("lists", []):
+        rows.append(
+            (
+                item["name"],
+                f"{size}" + (f", {item['rows']:,} matching" if item["rows"] else ""),
+                f"{item['median_ms']} ms, {item['queries']} queries",
+                item["url"],
+                verdict(item["median_ms"], TARGETS["list_ms"]),
+            )
+        )
+    if sm := big.get("summary"):
+        rows.append(
+            (
+                "年度总结 city",
+                f"{size}, {sm['rows']:,} rows in workbook",
+                f"{sm['wall_s']} s, peak {sm['peak_rss_mb']} MB, {sm['workbook_bytes'] / 1e6:.1f} MB file",
+                f"openpyxl default mode: peak {sm['baseline_peak_rss_mb']} MB ({sm['baseline_wall_s']} s)",
+                verdict(sm["wall_s"], TARGETS["summary_s"])
+                + " / "
+                + verdict(sm["peak_rss_mb"], TARGETS["summary_rss_mb"]),
+            )
+        )
+    if h := big.get("http"):
+        rows.append(
+            (
+                "HTTP gunicorn",
+                f"{size}, {h['users']} users × {h['seconds']} s, {h['gunicorn_workers']} workers",
+                f"{h['requests_per_s']} req/s; p50 {h['p50_ms']} / p95 {h['p95_ms']} / p99 {h['p99_ms']} ms",
+                f"{h['errors']} errors of {h['requests']:,}",
+                verdict(h["p95_ms"], TARGETS["http_p95_ms"]) + ("" if h["errors"] == 0 else " (errors)"),
+            )
+        )
+    return rows
+
+
+def print_table(results: dict) -> None:
+    m = results["machine"]
+    print(
+        f"\nMachine: {m['nproc']} CPU ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}; year {results['year']}"
+    )
+    for s, data in sorted(results["scales"].items(), key=lambda kv: int(kv[0])):
+        print(f"  scale {s}: loaded in {data['load_s']} s: " + ", ".join(f"{k} {v:,}" for k, v in data["rows"].items()))
+    rows = [("figure", "data size", "value", "baseline / detail", "target")] + table(results)
+    widths = [min(60, max(len(str(r[i])) for r in rows)) for i in range(5)]
+    for r in rows:
+        print(" | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,4", help="comma-separated scales (N × 400 schools)")
+    parser.add_argument("--quick", action="store_true", help="fewer rows and repeats: a smoke run")
+    parser.add_argument("--no-http", action="store_true", help="skip the gunicorn load test")
+    parser.add_argument("--http-seconds", type=int, default=60)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--year", type=int, default=datetime.date.today().year - 1)
+    args = parser.parse_args(argv)
+    scales = sorted({int(s) for s in args.scales.split(",") if s.strip()})
+    repeat = 5 if args.quick else 20
+    import_rows = 1000 if args.quick else 10_000
+    http_seconds = 10 if args.quick else args.http_seconds
+
+    url = bench_database_url()
+    tmpdir = tempfile.TemporaryDirectory(prefix="bench-")
+    tmp = Path(tmpdir.name)
+    # Production settings throughout: DEBUG off (no query log, cached templates, hashed static
+    # files collected into a temporary STATIC_ROOT), a throwaway secret, no HTTPS redirect.
+    production = {
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "emergency.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DJANGO_SSL_REDIRECT": "0",
+        "DJANGO_STATIC_ROOT": str(tmp / "static"),
+        "DJANGO_LOG_LEVEL": "ERROR",
+    }
+    env = {**os.environ, **production}
+    os.environ.update(production)
+    print(f"Bench database: {urllib.parse.urlsplit(url).path.lstrip('/')}", flush=True)
+    prepare_database(env)
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+
+    import django
+
+    django.setup()
+    from django.db import connections
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test Client's host and response context; no database changes
+
+    results = {"machine": machine(), "year": args.year, "quick": args.quick, "targets": TARGETS, "scales": {}}
+    results["started"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    with tmpdir:
+        for scale in scales:
+            connections.close_all()
+            print(f"\n== scale {scale}: building {scale * 400:,} schools …", flush=True)
+            data = run_bench_data(scale, args.year, env)
+            data["dashboard"] = measure_dashboard(args.year, repeat)
+            print(
+                f"   dashboard {data['dashboard']['median_ms']} ms, {data['dashboard']['queries']} queries", flush=True
+            )
+            if scale == scales[-1]:
+                data["lists"] = measure_lists(args.year, repeat)
+                print("   lists: " + ", ".join(f"{x['name']} {x['median_ms']} ms" for x in data["lists"]), flush=True)
+                data["import"] = measure_import(import_rows, args.year)
+                print(f"   import: {data['import']}", flush=True)
+                connections.close_all()
+                data["summary"] = measure_summary(args.year, env, tmp)
+                print(f"   summary: {data['summary']}", flush=True)
+                if not args.no_http:
+                    data["http"] = measure_http(args.year, env, args.users, http_seconds, tmp)
+                    print(f"   http: {data['http']}", flush=True)
+            results["scales"][str(scale)] = data
+            RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    results["finished"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print_table(results)
+    print(f"\nWritten {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
