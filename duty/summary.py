@@ -41,18 +41,14 @@ def scope_words(org: Organization) -> str:
     return {OrganizationKind.CITY: "全市教育系统", OrganizationKind.DISTRICT: "全区教育系统"}.get(org.kind, "本校")
 
 
-def coverage_by_unit(org: Organization, year: int) -> dict[int, Coverage]:
-    """Coverage of every organisation of the subtree that keeps a roster in the year, from one
-    streamed query (the night shift of the last day of the year before is included)."""
+def coverage_by_unit(org: Organization, year: int, own_only: bool = False) -> dict[int, Coverage]:
+    """Coverage of every organisation of the subtree that keeps a roster in the year (or of `org`
+    alone), from one streamed query (the night shift of the last day of the year before is included)."""
     start, end = year_range(year)
     last = end - datetime.timedelta(days=1)
     window = conf.period_window(start, last)
-    rows = (
-        DutyShift.objects.in_subtree(org)
-        .in_period(start, last)
-        .order_by("organization_id", "date")
-        .values_list(*SPAN_VALUES)
-    )
+    shifts = DutyShift.objects.filter(organization=org) if own_only else DutyShift.objects.in_subtree(org)
+    rows = shifts.in_period(start, last).order_by("organization_id", "date").values_list(*SPAN_VALUES)
     spans: dict[int, list] = defaultdict(list)
     keeps_roster: set[int] = set()
     for org_id, span in spans_from_values(rows.iterator(chunk_size=5000)):
@@ -337,7 +333,7 @@ def _incident_sentence(org, year, totals, by_type, by_level) -> str:
 def panel(org: Organization, year: int) -> Panel:
     """值班与报送: the organisation's own duty coverage, incidents and timely first reports."""
     start, end = year_range(year)
-    own = coverage_by_unit(org, year).get(org.pk)
+    own = coverage_by_unit(org, year, own_only=True).get(org.pk)  # the dashboard needs the bureau's own
     incidents = Incident.objects.in_subtree(org).filter(known_at__gte=_aware(start), known_at__lt=_aware(end))
     totals = incidents.with_timeliness().aggregate(
         count=Count("pk"),
