@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
@@ -148,7 +149,7 @@ class SheetSpec:
 def excel_cell(ws, value) -> WriteOnlyCell:
     """A typed cell: dates as dates, text safe from formula injection."""
     if isinstance(value, str):
-        value = safe_text(value)
+        value = safe_text(ILLEGAL_CHARACTERS_RE.sub("", value))
     elif isinstance(value, datetime.datetime):
         # Excel has no time zones: write the local wall-clock time the users read everywhere else.
         value = (timezone.localtime(value) if timezone.is_aware(value) else value).replace(tzinfo=None)

@@ -31,6 +31,7 @@ from .excel import FORMULA_PREFIXES, HEADER_FILL, HEADER_FONT, SheetSpec, Workbo
 from .models import Organization
 
 MAX_ERRORS_KEPT = 500
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class CellError(Exception):
@@ -156,6 +157,9 @@ class ImportContext:
     user: Any  # None: an operator at the command line, with full scope
     orgs_by_code: dict[str, Organization] = field(default_factory=dict)
     today: datetime.date = field(default_factory=timezone.localdate)
+    # What a spec learns while checking one file and needs again to write it. It lives here, not
+    # on the spec, because one spec object serves every upload at once.
+    state: dict[str, Any] = field(default_factory=dict)
 
     @property
     def default_org(self) -> Organization | None:
@@ -186,6 +190,7 @@ class Validation:
     to_update: list[Row] = field(default_factory=list)
     unchanged: int = 0
     sheet: str = ""
+    context: ImportContext | None = None
 
     @property
     def ok(self) -> bool:
@@ -229,6 +234,8 @@ class ImportSpec:
 
     # ---- reading -------------------------------------------------------------------------
     def parse_cell(self, column: Column, raw: Any, ctx: ImportContext) -> Any:
+        if isinstance(raw, str) and CONTROL_CHARACTERS.search(raw):
+            raise CellError(_("含有不可见的控制字符，请删除后重新上传"))
         if is_blank(raw):
             if column.kind == "org":
                 if ctx.default_org is None:
@@ -393,9 +400,14 @@ def validate(
         result.errors.append(_("工作表“%(s)s”只有表头，没有数据行") % {"s": sheet.name})
         return result
 
-    ctx = ImportContext(user=user)
+    ctx = result.context = ImportContext(user=user)
     org_columns = [i for i, c in columns if c.kind == "org"]
-    codes = {cell_text(r[i]) for _n, r in data_rows for i in org_columns if i < len(r) and not is_blank(r[i])}
+    codes = {
+        cell_text(r[i])
+        for _n, r in data_rows
+        for i in org_columns
+        if i < len(r) and not is_blank(r[i]) and not CONTROL_CHARACTERS.search(str(r[i]))
+    }
     ctx.orgs_by_code = {o.code: o for o in ctx.visible_orgs().filter(code__in=codes)}
     if ctx.default_org is not None:
         ctx.orgs_by_code.setdefault(ctx.default_org.code, ctx.default_org)

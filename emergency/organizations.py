@@ -90,11 +90,12 @@ class OrganizationImport(ImportSpec):
                 code = in_file[code].values["parent"] if code in in_file else None
             if code:
                 errors.append(f"第{row.number}行 上级单位代码: " + _("上级关系形成循环"))
-        self._visible = visible
+        ctx.state["visible"] = visible
         return errors
 
     def existing(self, rows: list[Row], ctx: ImportContext) -> dict[tuple, Organization]:
-        return {(code,): org for code, org in self._visible.items() if any(r.values["code"] == code for r in rows)}
+        visible = ctx.state["visible"]
+        return {(code,): org for code, org in visible.items() if any(r.values["code"] == code for r in rows)}
 
     def export_values(self, obj: Organization) -> dict[str, Any]:
         values = {c.field: getattr(obj, c.field) for c in self.columns if c.field != "parent"}
@@ -107,7 +108,7 @@ class OrganizationImport(ImportSpec):
         return fields
 
     def write(self, validation, user) -> None:
-        by_code = dict(self._visible)
+        by_code = dict(validation.context.state["visible"])
         pending = {r.values["code"]: r for r in validation.to_add + validation.to_update}
         # Parents before children: repeat passes until every row whose parent is known is placed.
         while pending:

@@ -471,6 +471,8 @@ def import_job_status(request, pk):
 @login_required
 @require_POST
 def import_confirm(request, pk):
+    if not request.user.can_write:
+        raise PermissionDenied(_("局领导账号只能查看，不能导入"))
     with transaction.atomic():
         job = get_object_or_404(
             ImportJob.objects.visible_to(request.user).filter(created_by=request.user).select_for_update(), pk=pk
