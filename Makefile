@@ -3,7 +3,7 @@ PY := .venv/bin/python
 PIP := .venv/bin/pip
 export DJANGO_SETTINGS_MODULE := emergency.settings
 
-.PHONY: run test install services db lint messages bench worker clean
+.PHONY: run test install services db lint messages bench backup restore worker clean
 
 .venv/installed: pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
@@ -48,6 +48,13 @@ test: install services
 
 bench: db
 	$(PY) -m bench.run
+
+backup: install services
+	scripts/backup.sh $(DIR)
+
+restore: install services
+	@test -n "$(DIR)" || { echo "usage: make restore DIR=var/backups/YYYYMMDD-HHMMSS"; exit 2; }
+	scripts/restore.sh $(DIR)
 
 clean:
 	rm -rf .venv staticfiles
