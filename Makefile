@@ -26,7 +26,7 @@ messages: .venv/installed
 run: db
 	$(PY) manage.py seed_demo
 	@echo "Starting the Celery worker and beat, and the site on http://127.0.0.1:8000"
-	$(PY) -m celery -A emergency worker --beat -l warning --concurrency 2 & \
+	mkdir -p var && $(PY) -m celery -A emergency worker --beat --schedule var/celerybeat-schedule -l warning --concurrency 2 & \
 	  trap 'kill %1' EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
