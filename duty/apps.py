@@ -11,7 +11,8 @@ class DutyConfig(AppConfig):
         from emergency.dashboard import register_panel
         from emergency.summary import register_section
 
-        from . import demo, panels, summary
+        from . import conf, demo, panels, summary
+        from .choices import IncidentLevel, ShiftKind
         from .imports import DutyShiftImport
 
         registry.register_area(
@@ -33,4 +34,14 @@ class DutyConfig(AppConfig):
         registry.register_demo("duty", demo.build)
         register_section("duty", summary.summarize)
         register_panel("duty", summary.panel)
+        registry.register_rule(
+            _("班次时间"),
+            lambda: "；".join(f"{ShiftKind(k).label} {a:%H:%M}–{b:%H:%M}" for k, (a, b) in conf.shift_times().items()),
+        )
+        registry.register_rule(
+            _("事件初报时限"),
+            lambda: "；".join(
+                f"{IncidentLevel(k).label} {conf.describe_limit(v)}" for k, v in conf.report_limits().items()
+            ),
+        )
         registry.register_home_panel(panels.home_items)

@@ -27,6 +27,9 @@ import_specs: dict[str, ImportSpec] = {}
 demo_builders: list[tuple[str, Callable[..., Any]]] = []
 # Callables (user) -> list[HomeItem]: what a user should look at next, shown on the home page.
 home_panels: list[Callable[..., list]] = []
+# Rules whose details vary between cities (REFERENCES.md): (label, callable giving the value in
+# force), listed on the 规则设置 page so people can see what the system applies.
+rules: list[tuple[str, Callable[[], Any]]] = []
 
 
 def register_area(area: Area) -> None:
@@ -41,6 +44,11 @@ def register_import(spec: ImportSpec) -> None:
 def register_demo(app_label: str, builder: Callable[..., Any]) -> None:
     if all(label != app_label for label, _ in demo_builders):
         demo_builders.append((app_label, builder))
+
+
+def register_rule(label: str, value: Callable[[], Any]) -> None:
+    if all(existing != label for existing, _ in rules):
+        rules.append((label, value))
 
 
 def register_home_panel(panel: Callable[..., list]) -> None:

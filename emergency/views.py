@@ -497,6 +497,7 @@ def language_page(request) -> HttpResponse:
                 (_("单个上传文件大小上限（MB）"), settings.IMPORT_MAX_BYTES // 1_000_000),
                 (_("单次导入行数上限"), settings.IMPORT_MAX_ROWS),
                 (_("超过此行数的导入转为后台任务"), settings.IMPORT_BACKGROUND_ROWS),
+                *((label, value()) for label, value in registry.rules),
             ]
         },
     )

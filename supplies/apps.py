@@ -14,7 +14,7 @@ class SuppliesConfig(AppConfig):
         from emergency.dashboard import register_panel
         from emergency.summary import register_section
 
-        from . import demo, summary
+        from . import demo, models, summary
         from .imports import SupplyImport
         from .views import home_items
 
@@ -40,6 +40,7 @@ class SuppliesConfig(AppConfig):
         registry.register_home_panel(home_items)
         register_section("supplies", summary.summarize)
         register_panel("supplies", summary.panel)
+        registry.register_rule(_("物资临期预警天数"), lambda: models.expiry_warning_days())
         # Expiry and overdue inspections move with the calendar: refresh every night.
         settings.CELERY_BEAT_SCHEDULE["refresh-supply-alerts"] = {
             "task": "supplies.tasks.refresh_supply_alerts",

@@ -88,3 +88,10 @@ def test_list_counts_its_rows_and_exports_plain_values(client, personas):
     assert rows[0][0] == "标题"
     assert {r[0] for r in rows[1:]} == {"'=文件0", "'=文件1", "'=文件2"}
     assert {r[3] for r in rows[1:]} == {"A区第一小学"}
+
+
+def test_rules_page_lists_every_rule_that_varies_between_cities(client, personas):
+    client.force_login(personas.officer_a)
+    body = client.get(reverse("emergency:settings")).content.decode()
+    for words in ("应急预案修订周期", "事件初报时限", "较大 1小时", "一般 24小时", "班次时间", "物资临期预警天数"):
+        assert words in body, words
