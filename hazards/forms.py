@@ -80,6 +80,7 @@ class HazardForm(RecordForm):
         fields = [
             "organization",
             "campaign",
+            "drill",
             "found_on",
             "category",
             "level",
@@ -95,6 +96,9 @@ class HazardForm(RecordForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["campaign"].queryset = self.fields["campaign"].queryset.select_related("organization")
         self.fields["deadline"].help_text = _("重大隐患必须规定整改期限")
+        # Reached from a drill's page ("登记演练中发现的隐患"); a drop-down of every drill in a
+        # city's scope would be unusable, so the link carries it.
+        self.fields["drill"].widget = forms.HiddenInput()
 
     def clean_found_on(self):
         found_on = self.cleaned_data.get("found_on")
@@ -104,7 +108,10 @@ class HazardForm(RecordForm):
 
     def clean(self):
         cleaned = super().clean()
-        campaign, org = cleaned.get("campaign"), cleaned.get("organization")
+        drill, org = cleaned.get("drill"), cleaned.get("organization")
+        if drill and org and drill.organization_id != org.pk:
+            self.add_error("organization", _("隐患应登记在发现它的演练所属单位"))
+        campaign = cleaned.get("campaign")
         if campaign and org and not campaign.covers(org):
             self.add_error("campaign", _("排查行动“%(c)s”不包括单位“%(o)s”") % {"c": campaign, "o": org})
         return cleaned

@@ -303,6 +303,15 @@ class Hazard(Record):
         on_delete=models.PROTECT,
         related_name="hazards",
     )
+    # A drill that brought the hazard to light (突发事件应对法 Art. 28: drills find what to fix).
+    drill = models.ForeignKey(
+        "drills.Drill",
+        verbose_name=_lazy("发现于演练"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hazards",
+    )
     found_on = models.DateField(_lazy("发现日期"))
     category = models.CharField(_lazy("隐患类别"), max_length=16, choices=HazardCategory.choices)
     level = models.CharField(_lazy("隐患等级"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL)

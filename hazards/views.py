@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from drills.models import Drill
 from emergency.generic import (
     RecordDeleteView,
     RecordDetailView,
@@ -244,10 +245,11 @@ class HazardList(RecordListView):
 
 class HazardDetail(RecordDetailView):
     model = Hazard
-    queryset = Hazard.objects.select_related("organization", "campaign")
+    queryset = Hazard.objects.select_related("organization", "campaign", "drill")
     fields = [
         "organization",
         "campaign",
+        "drill",
         "found_on",
         "category",
         "level",
@@ -297,6 +299,15 @@ class ClosedHazardIsFinal:
 class HazardEdit(ClosedHazardIsFinal, RecordEditView):
     model = Hazard
     form_class = HazardForm
+
+    def get_initial(self):
+        initial = super().get_initial()
+        drill = self.request.GET.get("drill", "")
+        if drill.isdigit():
+            found = Drill.objects.visible_to(self.request.user).filter(pk=drill).select_related("organization").first()
+            if found is not None:
+                initial.update(drill=found.pk, organization=found.organization.code, found_on=found.held_on)
+        return initial
 
     def form_valid(self, form):
         is_new = form.instance.pk is None

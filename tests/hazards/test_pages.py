@@ -7,6 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from drills.models import Drill
 from emergency.models import Attachment, AttachmentKind, Role
 from hazards.choices import HazardLevel, HazardStatus, NoticeKind
 from hazards.models import CampaignReport, Hazard, HazardNotice, InspectionCampaign
@@ -440,3 +441,30 @@ def test_campaign_list_counts_only_the_hazards_the_user_may_see(client, personas
         client.force_login(user)
         table = client.get(reverse("hazards:inspectioncampaign_list")).context["table"]
         assert [r.record.hazard_count for r in table.rows] == [count]
+
+
+def test_a_hazard_found_in_a_drill_is_registered_from_the_drill(client, personas):
+    drill = Drill.objects.create(
+        organization=personas.tree.school_a1, name="消防疏散演练", held_on=datetime.date(2026, 3, 2), drill_type="fire"
+    )
+    client.force_login(personas.officer_a)
+    page = client.get(drill.get_absolute_url()).content.decode()
+    assert f"?drill={drill.pk}" in page
+    form = client.get(reverse("hazards:hazard_add") + f"?drill={drill.pk}").context["form"]
+    assert form.initial["drill"] == drill.pk and form.initial["organization"] == "SA1"
+    response = client.post(
+        reverse("hazards:hazard_add"),
+        {
+            "organization": "SA1",
+            "drill": drill.pk,
+            "found_on": "2026-03-02",
+            "category": "fire",
+            "level": "general",
+            "description": "疏散通道堆放杂物",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    hazard = Hazard.objects.get()
+    assert hazard.drill == drill
+    client.force_login(personas.officer_b)
+    assert client.get(reverse("hazards:hazard_add") + f"?drill={drill.pk}").context["form"].initial.get("drill") is None
