@@ -32,10 +32,6 @@ class DrillScheduleTable(RecordTable):
         fields = ["title", "organization", "drill_type", "planned_on", "deadline", "target_count", "done_count"]
         order_by = "-planned_on"
 
-    def value_organization(self, record):
-        # The Excel export takes plain values: the owner by name.
-        return record.organization.name
-
     def value_done_count(self, value):
         return value
 

@@ -11,23 +11,12 @@ from .choices import ReportStage, Timeliness
 from .models import DutyLog, DutyShift, Incident
 
 
-class ExportableTable(RecordTable):
-    """Plain values for the list's Excel export (the core's export writes get_cell_value)."""
-
-    def value_organization(self, value):
-        return str(value)
-
-    @staticmethod
-    def local(value):
-        return timezone.localtime(value) if value else None
-
-
-class DutyShiftTable(ExportableTable):
+class DutyShiftTable(RecordTable):
     date = tables.DateColumn(linkify=True, format="Y年n月j日")
     leader = tables.Column(verbose_name=_("带班领导"), accessor="leader__name", order_by=("leader__name",))
     status = tables.Column(verbose_name=_("状态"), empty_values=(), orderable=False)
 
-    class Meta(ExportableTable.Meta):
+    class Meta(RecordTable.Meta):
         model = DutyShift
         fields = ["date", "shift", "organization", "leader", "officer_1", "officer_2", "phone"]
         order_by = "-date"
@@ -41,34 +30,32 @@ class DutyShiftTable(ExportableTable):
         return str(_("有效")) if record.is_covered else str(_("带班领导不是当日领导小组成员"))
 
 
-class DutyLogTable(ExportableTable):
+class DutyLogTable(RecordTable):
     received_at = tables.DateTimeColumn(linkify=True, format="Y年n月j日 H:i")
     shift = tables.Column(verbose_name=_("班次"), order_by=("shift__date", "shift__shift"))
     content = tables.Column(verbose_name=_("内容"))
 
-    class Meta(ExportableTable.Meta):
+    class Meta(RecordTable.Meta):
         model = DutyLog
         fields = ["received_at", "kind", "organization", "shift", "source", "content"]
         order_by = "-received_at"
 
     def value_received_at(self, value):
-        return self.local(value)
-
-    def value_shift(self, value):
-        return str(value)
+        # A linked column exports its rendered text; give the export the local time itself.
+        return timezone.localtime(value)
 
     def render_content(self, value):
         return value if len(value) <= 40 else value[:40] + "…"
 
 
-class IncidentTable(ExportableTable):
+class IncidentTable(RecordTable):
     title = tables.Column(linkify=True)
     occurred_at = tables.DateTimeColumn(format="Y年n月j日 H:i")
     known_at = tables.DateTimeColumn(format="Y年n月j日 H:i")
     timeliness = tables.Column(verbose_name=_("报送时效"), accessor="timeliness_value", orderable=False)
     last_stage = tables.Column(verbose_name=_("最新报告"), orderable=False)
 
-    class Meta(ExportableTable.Meta):
+    class Meta(RecordTable.Meta):
         model = Incident
         fields = [
             "title",
@@ -87,12 +74,6 @@ class IncidentTable(ExportableTable):
     def render_timeliness(self, value):
         state = Timeliness(value)
         return format_html('<span class="badge text-bg-{}">{}</span>', state.badge, state.label)
-
-    def value_occurred_at(self, value):
-        return self.local(value)
-
-    def value_known_at(self, value):
-        return self.local(value)
 
     def value_timeliness(self, value):
         return str(Timeliness(value).label)

@@ -22,17 +22,7 @@ def status_badge(hazard: Hazard, today=None) -> str:
     return badge
 
 
-class PlainExport:
-    """Related records exported as their names: the core's table export hands cells to openpyxl as
-    they are, and a model instance is not a cell value."""
-
-    def value_organization(self, value):
-        return str(value) if value is not None else ""
-
-    value_campaign = value_focus_period = value_hazard = value_issuer = value_organization
-
-
-class InspectionCampaignTable(PlainExport, RecordTable):
+class InspectionCampaignTable(RecordTable):
     title = tables.Column(linkify=True)
     organization = tables.Column(verbose_name=_lazy("组织单位"), order_by=("organization__path",))
     hazard_count = tables.Column(verbose_name=_lazy("发现隐患"), attrs={"td": {"class": "text-end"}})
@@ -43,7 +33,7 @@ class InspectionCampaignTable(PlainExport, RecordTable):
         order_by = "-start_date"
 
 
-class HazardTable(PlainExport, RecordTable):
+class HazardTable(RecordTable):
     description = tables.Column(linkify=True)
     status = tables.Column(verbose_name=_lazy("状态"))
 
@@ -72,7 +62,7 @@ class SupervisionTable(HazardTable):
         sequence = ("description", "...")
 
 
-class HazardNoticeTable(PlainExport, RecordTable):
+class HazardNoticeTable(RecordTable):
     hazard = tables.Column(verbose_name=_lazy("隐患"), linkify=lambda record: record.hazard.get_absolute_url())
     organization = tables.Column(verbose_name=_lazy("责任单位"), order_by=("organization__path",))
     acknowledged_at = tables.Column(verbose_name=_lazy("签收"))
