@@ -3,17 +3,17 @@ each school had to hold (its 学段's `DrillRequirement`), how many it held, and
 
 Each requirement is judged per period: a school of a monthly requirement must hold at least
 `min_count` drills of the listed types in every month of the window (exempt months aside); a
-quarterly one in every quarter lying wholly inside the window. Drills are counted by the database
-in one grouped query (school × month × type); the fold into periods is arithmetic on those rows."""
+quarterly one in every quarter lying wholly inside the window. The database does the judging and
+the adding up (one statement), so the time depends on the drills of the window, not on a Python
+loop over every school; the required periods are worked out here and passed in."""
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db import connection
 
 from emergency.models import Organization, OrganizationKind, Stage
 
@@ -91,13 +91,13 @@ class SchoolRow:
     stage: str
     group_code: str
     group_name: str
-    requirement: DrillRequirement | None
     required_periods: int = 0
     met_periods: int = 0
     required: int = 0  # drills the requirement asks for in the window
     held: int = 0  # drills of a counted type held in the window
     all_drills: int = 0  # drills of any type held in the window
     shortfall: int = 0  # drills missing, period by period
+    requirement: DrillRequirement | None = None
 
     @property
     def stage_label(self) -> str:
@@ -131,13 +131,7 @@ class GroupRow:
     held: int = 0
     all_drills: int = 0
     shortfall: int = 0
-
-    def add(self, row: SchoolRow) -> None:
-        self.schools += 1
-        self.with_requirement += row.has_requirement
-        self.compliant += row.compliant
-        for name in ("required_periods", "met_periods", "required", "held", "all_drills", "shortfall"):
-            setattr(self, name, getattr(self, name) + getattr(row, name))
+    is_school: bool = False  # the group is a school directly under the organisation looked at
 
     @property
     def behind(self) -> int:
@@ -154,14 +148,24 @@ class GroupRow:
         return round(100.0 * self.met_periods / self.required_periods, 1) if self.required_periods else 0.0
 
 
+SUMMED = ("schools", "with_requirement", "compliant", "required_periods", "met_periods", "required", "held")
+SUMMED += ("all_drills", "shortfall")
+
+
 @dataclass
 class Compliance:
     org: Organization
     window: Window
     requirements: list[DrillRequirement]
-    schools: list[SchoolRow] = field(default_factory=list)
-    groups: list[GroupRow] = field(default_factory=list)
-    total: GroupRow = field(default_factory=lambda: GroupRow("", "合计"))
+    groups: list[GroupRow]
+    schools: list[SchoolRow] = field(default_factory=list)  # filled only when asked for
+
+    @cached_property
+    def total(self) -> GroupRow:
+        total = GroupRow("", "合计")
+        for name in SUMMED:
+            setattr(total, name, sum(getattr(g, name) for g in self.groups))
+        return total
 
     @property
     def behind(self) -> list[SchoolRow]:
@@ -170,53 +174,109 @@ class Compliance:
     @property
     def has_bureaus_below(self) -> bool:
         """Whether the groups are bureaus (a city's districts) rather than the schools themselves."""
-        codes = {s.code for s in self.schools}
-        return any(g.code not in codes for g in self.groups)
+        return any(not g.is_school for g in self.groups)
 
 
-def compliance(org: Organization, window: Window) -> Compliance:
-    """The drill compliance of every school in `org`'s subtree over `window`, in four queries."""
+# Every school of the subtree judged in the database, one row per school whatever the number of
+# drills: drills of the counted types are counted per period (month or quarter, by the school's
+# 学段), each required period contributes min(held, min_count) towards the requirement and is met
+# when held >= min_count. The required periods come in as two parallel arrays (学段, period start).
+PER_SCHOOL = """
+WITH school AS (
+    SELECT o.id, o.code, o.name, o.stage, o.path,
+           COALESCE(NULLIF(split_part(o.path, '/', %(level)s), ''), o.code) AS group_code
+    FROM {organization} o
+    WHERE o.path LIKE %(prefix)s AND o.kind = %(school)s
+),
+required AS (
+    SELECT * FROM unnest(%(stages)s::text[], %(periods)s::date[]) AS r(stage, starts)
+),
+drill AS (
+    SELECT d.organization_id AS school_id, d.held_on, d.drill_type
+    FROM {drill} d JOIN school s ON s.id = d.organization_id
+    WHERE d.held_on >= %(first)s AND d.held_on < %(end)s
+),
+per_period AS (
+    SELECT d.school_id, s.stage, r.min_count, count(*) AS n,
+           date_trunc(CASE r.period WHEN %(quarter)s THEN 'quarter' ELSE 'month' END, d.held_on)::date AS starts
+    FROM drill d JOIN school s ON s.id = d.school_id JOIN {requirement} r ON r.stage = s.stage
+    WHERE d.drill_type = ANY(r.drill_types)
+    GROUP BY d.school_id, s.stage, r.min_count, starts
+),
+judged AS (
+    SELECT p.school_id, sum(p.n)::int AS held,
+           count(q.starts) FILTER (WHERE p.n >= p.min_count) AS met_periods,
+           COALESCE(sum(least(p.n, p.min_count)) FILTER (WHERE q.starts IS NOT NULL), 0)::int AS credited
+    FROM per_period p LEFT JOIN required q ON q.stage = p.stage AND q.starts = p.starts
+    GROUP BY p.school_id
+),
+required_count AS (
+    SELECT q.stage, count(*) * min(r.min_count) AS required, count(*) AS periods
+    FROM required q JOIN {requirement} r ON r.stage = q.stage GROUP BY q.stage
+),
+all_drills AS (SELECT school_id, count(*) AS n FROM drill GROUP BY school_id),
+per_school AS (
+    SELECT s.id, s.code, s.name, s.stage, s.path, s.group_code,
+           COALESCE(c.periods, 0) AS required_periods, COALESCE(j.met_periods, 0) AS met_periods,
+           COALESCE(c.required, 0) AS required, COALESCE(j.held, 0) AS held, COALESCE(a.n, 0) AS all_drills,
+           COALESCE(c.required, 0) - COALESCE(j.credited, 0) AS shortfall
+    FROM school s
+    LEFT JOIN required_count c ON c.stage = s.stage
+    LEFT JOIN judged j ON j.school_id = s.id
+    LEFT JOIN all_drills a ON a.school_id = s.id
+)
+"""
+
+SCHOOLS = """
+SELECT p.id, p.code, p.name, p.stage, p.group_code, COALESCE(g.name, p.name), p.required_periods, p.met_periods,
+       p.required, p.held, p.all_drills, p.shortfall
+FROM per_school p LEFT JOIN {organization} g ON g.parent_id = %(org)s AND g.code = p.group_code
+ORDER BY p.path
+"""
+
+GROUPS = """
+SELECT p.group_code, COALESCE(g.name, min(p.name)), count(*),
+       count(*) FILTER (WHERE p.required > 0), count(*) FILTER (WHERE p.required > 0 AND p.shortfall = 0),
+       sum(p.required_periods)::int, sum(p.met_periods)::int, sum(p.required)::int, sum(p.held)::int,
+       sum(p.all_drills)::int, sum(p.shortfall)::int, bool_and(p.code = p.group_code)
+FROM per_school p LEFT JOIN {organization} g ON g.parent_id = %(org)s AND g.code = p.group_code
+GROUP BY p.group_code, g.name ORDER BY p.group_code
+"""
+
+
+def compliance(org: Organization, window: Window, schools: bool = False) -> Compliance:
+    """The drill compliance of `org`'s subtree over `window`, added up per child of `org` (two
+    queries whatever the size of the tree), and with every school's row when `schools` is set (one
+    more)."""
     requirements = list(DrillRequirement.objects.all())
-    by_stage = {r.stage: r for r in requirements}
-    result = Compliance(org, window, requirements)
-    children = dict(Organization.objects.filter(parent=org).values_list("code", "name"))
-    schools = Organization.objects.filter(path__startswith=org.path, kind=OrganizationKind.SCHOOL)
-    counts: dict[int, list[tuple[int, int, str, int]]] = defaultdict(list)
-    grouped = (
-        Drill.objects.filter(organization__in=schools.values("pk"), held_on__gte=window.first, held_on__lt=window.end)
-        .annotate(month=TruncMonth("held_on"))
-        .values_list("organization_id", "month", "drill_type")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for org_id, month, drill_type, n in grouped:
-        counts[org_id].append((month.year, month.month, drill_type, n))
-
-    groups: dict[str, GroupRow] = {}
-    for pk, code, name, stage, path in schools.order_by("path").values_list("pk", "code", "name", "stage", "path"):
-        parts = path.strip("/").split("/")
-        group_code = parts[org.depth + 1] if len(parts) > org.depth + 1 else code
-        row = SchoolRow(pk, code, name, stage, group_code, children.get(group_code, name), by_stage.get(stage))
-        _judge(row, window, counts.get(pk, []))
-        result.schools.append(row)
-        groups.setdefault(group_code, GroupRow(group_code, row.group_name)).add(row)
-        result.total.add(row)
-    result.groups = sorted(groups.values(), key=lambda g: g.code)
+    stages, periods = [], []
+    for requirement in requirements:
+        for year, n in required_periods(requirement, window):
+            month = 3 * (n - 1) + 1 if requirement.period == RequirementPeriod.QUARTER else n
+            stages.append(requirement.stage)
+            periods.append(datetime.date(year, month, 1))
+    params = {
+        "level": org.depth + 3,  # '/C/D01/S001/' split on '/': '', C, D01, … so a child is at depth + 3
+        "prefix": org.path + "%",
+        "school": OrganizationKind.SCHOOL,
+        "stages": stages,
+        "periods": periods,
+        "first": window.first,
+        "end": window.end,
+        "quarter": RequirementPeriod.QUARTER,
+        "org": org.pk,
+    }
+    tables = {
+        "organization": Organization._meta.db_table,
+        "drill": Drill._meta.db_table,
+        "requirement": DrillRequirement._meta.db_table,
+    }
+    prelude = PER_SCHOOL.format(**tables)
+    with connection.cursor() as cursor:
+        cursor.execute(prelude + GROUPS.format(**tables), params)
+        result = Compliance(org, window, requirements, [GroupRow(*row) for row in cursor.fetchall()])
+        if schools:
+            cursor.execute(prelude + SCHOOLS.format(**tables), params)
+            by_stage = {r.stage: r for r in requirements}
+            result.schools = [SchoolRow(*row, requirement=by_stage.get(row[3])) for row in cursor.fetchall()]
     return result
-
-
-def _judge(row: SchoolRow, window: Window, counts: list[tuple[int, int, str, int]]) -> None:
-    row.all_drills = sum(n for *_rest, n in counts)
-    requirement = row.requirement
-    if requirement is None:
-        return
-    periods = required_periods(requirement, window)
-    held: dict[tuple[int, int], int] = defaultdict(int)
-    for year, month, drill_type, n in counts:
-        if drill_type in requirement.drill_types:
-            held[period_of(requirement, year, month)] += n
-            row.held += n
-    row.required_periods = len(periods)
-    row.required = len(periods) * requirement.min_count
-    row.met_periods = sum(1 for p in periods if held[p] >= requirement.min_count)
-    row.shortfall = sum(max(0, requirement.min_count - held[p]) for p in periods)

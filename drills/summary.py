@@ -12,7 +12,16 @@ from django.utils import timezone
 
 from emergency.dashboard import Chart, Metric, Panel, both_years, per_child
 from emergency.models import Organization, OrganizationKind
-from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, rate, year_range
+from emergency.summary import (
+    Figure,
+    Section,
+    Table,
+    breakdown_by_child,
+    breakdown_by_unit,
+    labels,
+    rate,
+    year_range,
+)
 from plans.summary import schools_phrase
 
 from .choices import DrillForm, DrillType, RequirementPeriod
@@ -89,30 +98,46 @@ def summarize(org: Organization, year: int) -> Section:
                 "时长(分钟)",
                 "发现问题",
             ],
-            (
-                [
-                    d.organization.code,
-                    d.organization.name,
-                    d.name,
-                    d.held_on,
-                    d.get_drill_type_display(),
-                    d.get_drill_form_display(),
-                    d.plan.name if d.plan_id else "",
-                    d.students,
-                    d.staff,
-                    d.duration_minutes,
-                    d.problems_found,
-                ]
-                for d in drills.select_related("organization", "plan")
-                .order_by("held_on", "organization__path")
-                .iterator(chunk_size=2000)
-            ),
+            _details(drills),
             kind="detail",
             total=totals["drills"],
         ),
     ]
     section.paragraphs = narrative(org, year, totals, drills, standing)
     return section
+
+
+def _details(drills):
+    types, forms = labels(DrillType.choices), labels(DrillForm.choices)
+    rows = drills.order_by("held_on", "organization__path").values_list(
+        "organization__code",
+        "organization__name",
+        "name",
+        "held_on",
+        "drill_type",
+        "drill_form",
+        "plan__name",
+        "students",
+        "staff",
+        "duration_minutes",
+        "problems_found",
+    )
+    for code, name, drill, held_on, drill_type, form, plan, students, staff, minutes, problems in rows.iterator(
+        chunk_size=2000
+    ):
+        yield [
+            code,
+            name,
+            drill,
+            held_on,
+            types.get(drill_type, drill_type),
+            forms.get(form, ""),
+            plan or "",
+            students,
+            staff,
+            minutes,
+            problems,
+        ]
 
 
 def _by_choice(drills, field: str, choices, title: str) -> Table:
@@ -218,8 +243,9 @@ def narrative(org: Organization, year: int, totals: dict, drills, standing) -> l
 
 
 def panel(org: Organization, year: int) -> Panel:
-    """演练: drills and participants this year against last, drills by month, and compliance (seven
-    queries: two here and the compliance module's four, whatever the size of the tree)."""
+    """演练: drills and participants this year against last, drills by month, per district, and
+    compliance (five queries: three here and the compliance module's two, whatever the size of the
+    tree)."""
     drills = Drill.objects.in_subtree(org)
     now, before = both_years(
         drills,

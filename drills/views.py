@@ -236,7 +236,7 @@ def compliance_page(request):
     org, window = form.cleaned_data["organization"], form.cleaned_data["window"]
     if org is None:
         return render(request, "drills/compliance.html", {"form": form})
-    result = compliance(org, window)
+    result = compliance(org, window, schools=True)
     schools = result.behind if form.cleaned_data.get("behind") else result.schools
     if request.GET.get("export") == "xlsx":
         return excel_response(workbook_bytes(compliance_sheets(result, schools)), f"演练达标情况-{org.code}.xlsx")

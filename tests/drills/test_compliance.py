@@ -44,7 +44,7 @@ def by_code(result):
 
 
 def test_each_school_is_judged_period_by_period(drills):
-    schools = by_code(compliance(drills.city, WINDOW))
+    schools = by_code(compliance(drills.city, WINDOW, schools=True))
     assert set(schools) == {"SA1", "SA2", "SB1"}
     a1, a2, b1 = schools["SA1"], schools["SA2"], schools["SB1"]
     assert (a1.required, a1.held, a1.met_periods, a1.shortfall, a1.all_drills, a1.compliant) == (6, 6, 6, 0, 7, True)
@@ -55,7 +55,7 @@ def test_each_school_is_judged_period_by_period(drills):
 
 
 def test_districts_and_the_whole_add_up(drills):
-    result = compliance(drills.city, WINDOW)
+    result = compliance(drills.city, WINDOW, schools=True)
     groups = {g.code: g for g in result.groups}
     da, db = groups["DA"], groups["DB"]
     assert (da.name, da.schools, da.compliant, da.required, da.held, da.shortfall, da.rate) == (
@@ -78,7 +78,7 @@ def test_districts_and_the_whole_add_up(drills):
 
 
 def test_a_district_sees_its_own_schools(drills):
-    result = compliance(drills.district_a, WINDOW)
+    result = compliance(drills.district_a, WINDOW, schools=True)
     assert [s.code for s in result.schools] == ["SA1", "SA2"]
     assert not result.has_bureaus_below
     assert result.total.required == 8
@@ -88,7 +88,7 @@ def test_quarters_count_only_when_wholly_inside_the_window(drills):
     kindergarten = DrillRequirement.objects.get(stage=Stage.KINDERGARTEN)
     feb_to_apr = Window.of_months(datetime.date(2025, 2, 1), datetime.date(2025, 4, 1))
     assert required_periods(kindergarten, feb_to_apr) == []
-    assert by_code(compliance(drills.city, feb_to_apr))["SA2"].has_requirement is False
+    assert by_code(compliance(drills.city, feb_to_apr, schools=True))["SA2"].has_requirement is False
     school_year = Window.of_months(datetime.date(2024, 9, 1), datetime.date(2025, 8, 1))
     assert required_periods(kindergarten, school_year) == [(2024, 4), (2025, 1), (2025, 2)]
 
@@ -98,25 +98,34 @@ def test_requirement_changes_in_the_admin_apply(drills):
     primary.exempt_months = [2]  # winter holiday
     primary.drill_types = ["evacuation", "fire", "earthquake", "drowning"]
     primary.save()
-    b1 = by_code(compliance(drills.city, WINDOW))["SB1"]
+    b1 = by_code(compliance(drills.city, WINDOW, schools=True))["SB1"]
     assert (b1.required, b1.held, b1.met_periods, b1.shortfall) == (5, 3, 2, 3)
     primary.min_count = 2
     primary.save()
-    a1 = by_code(compliance(drills.city, WINDOW))["SA1"]
+    a1 = by_code(compliance(drills.city, WINDOW, schools=True))["SA1"]
     assert (a1.required, a1.shortfall, a1.compliant) == (10, 5, False)
 
 
 def test_a_school_without_a_stage_has_no_requirement(drills):
     drills.school_b1.stage = ""
     drills.school_b1.save()
-    b1 = by_code(compliance(drills.city, WINDOW))["SB1"]
+    b1 = by_code(compliance(drills.city, WINDOW, schools=True))["SB1"]
     assert not b1.has_requirement and not b1.behind and b1.all_drills == 3
 
 
-def test_compliance_is_four_queries_whatever_the_tree(drills, django_assert_num_queries):
-    # requirements, the organisation's children, drills grouped by school × month × type, schools
-    with django_assert_num_queries(4):
+def test_compliance_is_two_queries_whatever_the_tree(drills, django_assert_num_queries):
+    # the requirements, then the groups judged and added up by the database; the schools' rows are one more
+    with django_assert_num_queries(2):
         compliance(drills.city, WINDOW)
+    with django_assert_num_queries(3):
+        compliance(drills.city, WINDOW, schools=True)
+
+
+def test_groups_alone_agree_with_the_schools(drills):
+    alone = compliance(drills.city, WINDOW)
+    with_schools = compliance(drills.city, WINDOW, schools=True)
+    assert alone.groups == with_schools.groups and alone.schools == []
+    assert alone.total.shortfall == sum(s.shortfall for s in with_schools.schools) == 6
 
 
 def test_window_labels_and_months():
