@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from emergency.dashboard import Chart, Metric, Panel, both_years, per_child
 from emergency.models import Organization, OrganizationKind
-from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, rate, year_range
+from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, labels, rate, year_range
 
 from .choices import CampaignKind, HazardCategory, HazardLevel, HazardStatus
 from .models import Hazard, InspectionCampaign, local_today
@@ -140,28 +140,54 @@ def _grouped(queryset, field: str, measures: dict, choices) -> list[list]:
 
 
 def _detail_rows(queryset, cutoff: datetime.date, late_before: datetime.date):
-    labels = {
-        "category": dict(HazardCategory.choices),
-        "level": dict(HazardLevel.choices),
-        "status": dict(HazardStatus.choices),
-    }
-    rows = queryset.select_related("organization", "campaign").order_by("organization__path", "found_on", "id")
-    for h in rows.iterator(chunk_size=2000):
-        open_at_end = h.closed_on is None or h.closed_on >= cutoff
+    categories, levels, states = (
+        labels(HazardCategory.choices),
+        labels(HazardLevel.choices),
+        labels(HazardStatus.choices),
+    )
+    rows = queryset.order_by("organization__path", "found_on", "id").values_list(
+        "organization__code",
+        "organization__name",
+        "campaign__title",
+        "found_on",
+        "category",
+        "level",
+        "description",
+        "location",
+        "deadline",
+        "rectified_on",
+        "status",
+        "closed_on",
+    )
+    for (
+        code,
+        unit,
+        campaign,
+        found_on,
+        category,
+        level,
+        description,
+        location,
+        deadline,
+        rectified_on,
+        status,
+        closed_on,
+    ) in rows.iterator(chunk_size=2000):
+        open_at_end = closed_on is None or closed_on >= cutoff
         yield [
-            h.organization.code,
-            h.organization.name,
-            h.campaign.title if h.campaign_id else "",
-            h.found_on,
-            str(labels["category"][h.category]),
-            str(labels["level"][h.level]),
-            h.description,
-            h.location,
-            h.deadline,
-            h.rectified_on,
-            str(labels["status"][h.status]),
-            h.closed_on,
-            "是" if open_at_end and h.deadline and h.deadline < late_before else "",
+            code,
+            unit,
+            campaign or "",
+            found_on,
+            categories[category],
+            levels[level],
+            description,
+            location,
+            deadline,
+            rectified_on,
+            states[status],
+            closed_on,
+            "是" if open_at_end and deadline and deadline < late_before else "",
         ]
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from emergency.dashboard import Metric, Panel, both_years, per_child
 from emergency.models import Organization, OrganizationKind
-from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, year_range
+from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, labels, year_range
 
 from .choices import SCHOOL_FORMS, OutreachForm, Topic
 from .models import OutreachCampaign, OutreachEvent
@@ -105,22 +105,22 @@ def summarize(org: Organization, year: int) -> Section:
 
 
 def _details(events):
-    labels = dict(Topic.choices)
-    rows = events.select_related("organization").order_by("organization__path", "held_on", "name")
-    for e in rows.iterator(chunk_size=2000):
-        yield [
-            e.organization.code,
-            e.organization.name,
-            e.name,
-            e.held_on,
-            e.get_form_display(),
-            "、".join(str(labels.get(t, t)) for t in e.topics),
-            e.participants,
-            e.banners,
-            e.posters,
-            e.boards,
-            e.leaflets,
-        ]
+    topics, forms = labels(Topic.choices), labels(OutreachForm.choices)
+    rows = events.order_by("organization__path", "held_on", "name").values_list(
+        "organization__code",
+        "organization__name",
+        "name",
+        "held_on",
+        "form",
+        "topics",
+        "participants",
+        "banners",
+        "posters",
+        "boards",
+        "leaflets",
+    )
+    for code, unit, name, held_on, form, chosen, *figures in rows.iterator(chunk_size=2000):
+        yield [code, unit, name, held_on, forms.get(form, form), "、".join(topics.get(t, t) for t in chosen), *figures]
 
 
 def _plans(org: Organization, year: int) -> tuple[list[str], list[str]]:

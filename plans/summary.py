@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from emergency.dashboard import Metric, Panel, per_child
 from emergency.models import Organization, OrganizationKind
-from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, year_range
+from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, labels, year_range
 
 from .choices import PlanCategory, PlanStatus
 from .models import EmergencyPlan
@@ -83,23 +83,33 @@ def summarize(org: Organization, year: int) -> Section:
         )
     )
     section.tables.append(breakdown_by_unit(in_force, {"应急预案数": Count("pk")}, "各单位应急预案情况"))
-    detail = in_force.select_related("organization").order_by("organization__path", "name")
+    categories, states = labels(PlanCategory.choices), labels(PlanStatus.choices)
+    detail = in_force.order_by("organization__path", "name").values_list(
+        "organization__code",
+        "organization__name",
+        "name",
+        "category",
+        "version",
+        "issued_on",
+        "next_revision_on",
+        "status",
+    )
     section.tables.append(
         Table(
             "应急预案明细",
             ["单位代码", "单位名称", "预案名称", "预案类别", "版本号", "发布日期", "下次修订日期", "状态"],
             (
                 [
-                    p.organization.code,
-                    p.organization.name,
-                    p.name,
-                    p.get_category_display(),
-                    p.version,
-                    p.issued_on,
-                    p.next_revision_on,
-                    p.get_status_display(),
+                    code,
+                    unit,
+                    name,
+                    categories.get(category, category),
+                    version,
+                    issued,
+                    revision,
+                    states.get(status, status),
                 ]
-                for p in detail.iterator(chunk_size=2000)
+                for code, unit, name, category, version, issued, revision, status in detail.iterator(chunk_size=2000)
             ),
             kind="detail",
             total=len(own) + counts["below"],

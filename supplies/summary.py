@@ -15,7 +15,16 @@ from django.utils import timezone
 
 from emergency.dashboard import Metric, Panel, per_child
 from emergency.models import Organization, OrganizationKind
-from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, rate, year_range
+from emergency.summary import (
+    Figure,
+    Section,
+    Table,
+    breakdown_by_child,
+    breakdown_by_unit,
+    labels,
+    rate,
+    year_range,
+)
 
 from .alerts import reserve_gaps
 from .choices import AlertKind, MaintenanceKind, MovementKind, ReturnStatus, SupplyCategory
@@ -179,22 +188,23 @@ def summarize(org: Organization, year: int) -> Section:
 
 
 def _ledger(lines):
-    rows = lines.select_related("organization", "item").order_by("organization__path", "item__category", "item__name")
-    for line in rows.iterator(chunk_size=2000):
-        yield [
-            line.organization.code,
-            line.organization.name,
-            line.item.name,
-            line.item.get_category_display(),
-            line.item.spec,
-            line.item.unit,
-            line.location,
-            line.batch,
-            line.held,
-            line.produced_on,
-            line.expires_on,
-            line.last_checked_on,
-        ]
+    categories = labels(SupplyCategory.choices)
+    rows = lines.order_by("organization__path", "item__category", "item__name").values_list(
+        "organization__code",
+        "organization__name",
+        "item__name",
+        "item__category",
+        "item__spec",
+        "item__unit",
+        "location",
+        "batch",
+        "held",
+        "produced_on",
+        "expires_on",
+        "last_checked_on",
+    )
+    for code, unit, item, category, *rest in rows.iterator(chunk_size=2000):
+        yield [code, unit, item, categories.get(category, category), *rest]
 
 
 def _gap_table(gaps) -> Table:
