@@ -5,21 +5,31 @@ aggregates in the database with a fixed number of queries whatever the number of
 or records: its headline metrics (this year and the year before, for the trend), one value per
 direct child of `org` for the district table, and the series of its charts. The page draws the
 charts with ECharts from JSON blocks (no inline script) and links every number to the list
-behind it."""
+behind it.
+
+The panels are the costly part (aggregates over every record of the subtree), so they are kept in
+the cache under the database's snapshot: the same committed data, organisation, year, day and
+language give the same panels, and any committed write anywhere changes the snapshot, so a cached
+panel is never older than the data (`built_panels`)."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
+from redis.exceptions import RedisError
 
 from . import registry
 from .models import LeadershipGroup, Organization, OrganizationKind
@@ -128,6 +138,35 @@ def organisation_panel(org: Organization, year: int) -> Panel:
     return panel
 
 
+def built_panels(org: Organization, year: int) -> list[Panel]:
+    """Every area's panel for `org` and `year`, from the cache when the database has not changed.
+
+    The key holds PostgreSQL's current snapshot (which transactions have committed): reading does
+    not change it, any committed write does. A transaction that has written itself is not cached:
+    its own changes are not in the snapshot. The day is in the key because overdue and expiry
+    figures count from today; the language because labels are translated when built. A Redis that
+    has gone away only means building the panels every time."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NOT NULL")
+        snapshot, writing = cursor.fetchone()
+    if writing:
+        return [build(org, year) for _label, build in panels]
+    state = hashlib.sha256(snapshot.encode()).hexdigest()[:32]
+    key = f"dashboard:{org.pk}:{year}:{timezone.localdate()}:{get_language()}:{state}"
+    try:
+        cached = cache.get(key)
+    except RedisError:
+        cached = None
+    if cached is not None:
+        return cached
+    built = [build(org, year) for _label, build in panels]
+    try:
+        cache.set(key, built)
+    except RedisError:
+        pass
+    return built
+
+
 def filtered_url(url: str, org: Organization, year: int, with_year: bool = True) -> str:
     params = {"org": org.pk} if org.kind != OrganizationKind.SCHOOL else {"org_code": org.code}
     if with_year:
@@ -152,7 +191,7 @@ def dashboard(request):
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         raise Http404 from None
-    built = [build(org, year) for _label, build in panels]
+    built = built_panels(org, year)
     children = list(Organization.objects.filter(parent=org).order_by("code").values("pk", "code", "name", "kind"))
     columns = [(panel, key, label, url) for panel in built for key, label, url in panel.columns]
     table = []

@@ -164,6 +164,17 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Shared by every gunicorn worker; the dashboard keeps its panels here (emergency/dashboard.py).
+# Short socket timeouts: a Redis that has gone away costs a page a second, not a hang.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "emergency",
+        "TIMEOUT": 600,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

@@ -1,6 +1,8 @@
 """The leadership dashboard: known figures, scope, and a query count that does not grow with data."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from emergency.models import Role
@@ -53,11 +55,41 @@ def test_query_count_does_not_grow_with_the_tree(client, personas, known_tree, d
             school = make_org(f"XD{d}S{s}", parent=district)
             group(school)
     client.force_login(personas.leader)
-    # 3: session, user, user's organisation; 1: the children for the district table; per panel:
+    # 3: session, user, user's organisation; 1: the database snapshot (the panels' cache key; a test's
+    # own open transaction has written, so the panels are built); 1: the children for the district table; per panel:
     # 体系建设 2 (units, groups per child), 预案 2 (totals, per child), 演练 5 (both years, by month,
     # per child, compliance's requirements and districts judged by the database), 隐患 5 (found both
     # years, closed/open/overdue, by category, by state, per child), 物资 3 (totals, units below
     # standard, per child), 值班 3 (the bureau's roster, incidents, per child), 宣传 2 (both years,
     # per child); the to-do panels 6 (plans, drill schedules, hazards, supply alerts, census, incidents).
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(33):
         assert client.get(reverse("emergency:dashboard"), {"year": YEAR}).status_code == 200
+
+
+def test_panels_come_from_the_cache_until_a_write_commits(transactional_db, client, personas, known_tree):
+    client.force_login(personas.leader)
+    url = reverse("emergency:dashboard")
+    first = client.get(url, {"year": YEAR})
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url, {"year": YEAR})
+    assert metric(first, "group_rate") == metric(again, "group_rate") == 40.0
+    # session, user, organisation, snapshot, children, the six to-do panels (per user, never cached)
+    assert len(queries) == 11
+    group(known_tree.school_a2)  # committed at once: no test transaction here
+    assert metric(client.get(url, {"year": YEAR}), "group_rate") == 60.0
+    client.cookies["django_language"] = "en"  # labels are translated when built: another entry
+    english = client.get(url, {"year": YEAR})
+    assert english.status_code == 200 and metric(english, "group_rate") == 60.0
+
+
+def test_the_dashboard_serves_without_its_cache(transactional_db, client, personas, known_tree, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there: Redis is down
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    client.force_login(personas.leader)
+    response = client.get(reverse("emergency:dashboard"), {"year": YEAR})
+    assert response.status_code == 200 and metric(response, "group_rate") == 40.0
