@@ -4,11 +4,13 @@ Builds each scale of the synthetic city (`manage.py bench_data`) into the bench 
 measures, pairing every figure with a baseline taken in the same run:
 
   1. importing a 10,000-row drills workbook through our engine vs django-import-export;
-  2. the leader's dashboard at every scale (median of 20, query count, ratio to scale 1);
+  2. the leader's dashboard at every scale, built and from the cache (median of 20, query count,
+     ratio to scale 1);
   3. list pages (hazards by district and state, page 1 and the last page; every area's list);
   4. the city's annual summary in a subprocess (wall time, peak RSS, workbook size) vs the same
      rows written by openpyxl's default (in-memory) Workbook;
-  5. gunicorn on 127.0.0.1 under 50 concurrent users for 60 s (a threaded load generator).
+  5. gunicorn on 127.0.0.1 under 50 locust users (one to five seconds between pages) for 60 s;
+  6. ten city summaries submitted at once to one Celery worker, then to two (bench/scale_out.py).
 
 It writes `bench/results.json` and prints a table. The database is flushed at every scale, so it
 refuses to run on a database whose name does not contain "bench": by default it uses the
@@ -30,7 +32,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -59,6 +60,23 @@ def bench_database_url() -> str:
     if "bench" not in name:
         name = f"{name}_bench"
     return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def production_env(url: str, static_root: Path) -> dict[str, str]:
+    """Production settings throughout: DEBUG off (no query log, cached templates, hashed static files
+    collected into `static_root`), a throwaway secret, no HTTPS redirect, and a Redis database of
+    the bench's own for the cache, so clearing it touches nothing else."""
+    return {
+        "DATABASE_URL": url,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10"),
+        "DJANGO_SETTINGS_MODULE": "emergency.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DJANGO_SSL_REDIRECT": "0",
+        "DJANGO_STATIC_ROOT": str(static_root),
+        "DJANGO_LOG_LEVEL": "ERROR",
+    }
 
 
 def prepare_database(env: dict) -> None:
@@ -124,7 +142,16 @@ def timed_get(client, url: str, repeat: int) -> dict:
 
 
 def measure_dashboard(year: int, repeat: int) -> dict:
-    return timed_get(client_for("bench_leader"), f"/dashboard/?year={year}", repeat)
+    """The leader's dashboard built every time (the cache off: the first view after any write) and
+    served from the cache (the same data viewed again)."""
+    from django.test import override_settings
+
+    client = client_for("bench_leader")
+    url = f"/dashboard/?year={year}"
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
+        built = timed_get(client, url, repeat)
+    cached = timed_get(client, url, repeat)
+    return {**built, "cached_ms": cached["median_ms"], "cached_queries": cached["queries"]}
 
 
 def measure_lists(year: int, repeat: int) -> list[dict]:
@@ -313,7 +340,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def http_targets(year: int) -> list[str]:
+def http_targets(year: int) -> dict[str, list[str]]:
+    """The pages the simulated readers open, by kind: the dashboard, every area's list and the
+    hazards filtered by district (page 1 and a deep page), ten hazards' and ten drills' pages."""
     from django.urls import reverse
 
     from drills.models import Drill
@@ -322,16 +351,17 @@ def http_targets(year: int) -> list[str]:
     from hazards.models import Hazard
 
     district = Organization.objects.filter(kind=OrganizationKind.DISTRICT).order_by("code").first()
-    paths = [f"/dashboard/?year={year}"] * 3
-    paths += [f"{reverse(a.url_name)}?year={year}" for a in registry.areas]
-    paths += [f"/hazards/?org={district.pk}&status=pending", f"/hazards/?org={district.pk}&page=5"]
-    paths += [h.get_absolute_url() for h in Hazard.objects.order_by("?")[:10]]
-    paths += [d.get_absolute_url() for d in Drill.objects.order_by("?")[:10]]
-    return paths
+    lists = [f"{reverse(a.url_name)}?year={year}" for a in registry.areas]
+    lists += [f"/hazards/?org={district.pk}&status=pending", f"/hazards/?org={district.pk}&page=5"]
+    details = [h.get_absolute_url() for h in Hazard.objects.order_by("?")[:10]]
+    details += [d.get_absolute_url() for d in Drill.objects.order_by("?")[:10]]
+    return {"dashboard": [f"/dashboard/?year={year}"] * 3, "list": lists, "detail": details}
 
 
 def measure_http(year: int, env: dict, users: int, seconds: int, tmp: Path) -> dict:
-    import http.client
+    """gunicorn as deployed (2 × CPUs + 1 workers, 2 threads) under locust headless: `users`
+    signed-in readers with one to five seconds between pages (bench/locustfile.py)."""
+    import csv
 
     port = free_port()
     server_env = {**env, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
@@ -365,62 +395,61 @@ def measure_http(year: int, env: dict, users: int, seconds: int, tmp: Path) -> d
                 break
             except OSError:
                 time.sleep(0.2)
-        cookie = login_cookie(port)
-        paths = http_targets(year)
-        latencies: list[float] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-        stop = time.perf_counter() + seconds
-
-        def user(n: int) -> None:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            i = n
-            while time.perf_counter() < stop:
-                path = paths[i % len(paths)]
-                i += 7
-                t = time.perf_counter()
-                try:
-                    conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
-                    response = conn.getresponse()
-                    response.read()
-                    ok = response.status == 200
-                    status = str(response.status)
-                except (OSError, http.client.HTTPException) as exc:
-                    ok, status = False, type(exc).__name__
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                ms = (time.perf_counter() - t) * 1000
-                with lock:
-                    latencies.append(ms)
-                    if not ok:
-                        errors.append(f"{status} {path}")
-
-        threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
-        started = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - started
+        pages = http_targets(year)
+        load_env = {**os.environ, "BENCH_PAGES": json.dumps(pages), "BENCH_COOKIE": login_cookie(port)}
+        subprocess.run(
+            [
+                str(Path(PYTHON).with_name("locust")),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(max(1, users // 5)),
+                "--run-time",
+                f"{seconds}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(tmp / "locust"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=load_env,
+            check=False,  # locust exits 1 when any request failed; the failures are read below
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
-    latencies.sort()
+    with open(tmp / "locust_stats.csv", newline="") as f:
+        stats = {row["Name"]: row for row in csv.DictReader(f)}
+    with open(tmp / "locust_failures.csv", newline="") as f:
+        failures = [f"{row['Error']} {row['Name']}" for row in csv.DictReader(f)]
 
-    def pct(p):
-        return round(latencies[min(len(latencies) - 1, int(len(latencies) * p))], 1) if latencies else None
+    def figures(row: dict) -> dict:
+        return {
+            "requests": int(row["Request Count"]),
+            "p50_ms": float(row["50%"]),
+            "p95_ms": float(row["95%"]),
+            "p99_ms": float(row["99%"]),
+        }
 
+    total = stats["Aggregated"]
     return {
         "users": users,
-        "seconds": round(elapsed, 1),
+        "seconds": seconds,
+        "think_time_s": "1–5",
         "gunicorn_workers": workers,
-        "requests": len(latencies),
-        "requests_per_s": round(len(latencies) / elapsed, 1),
-        "p50_ms": pct(0.50),
-        "p95_ms": pct(0.95),
-        "p99_ms": pct(0.99),
-        "errors": len(errors),
-        "error_sample": sorted(set(errors))[:5],
+        **figures(total),
+        "requests_per_s": round(float(total["Requests/s"]), 1),
+        "errors": int(total["Failure Count"]),
+        "error_sample": failures[:5],
+        "by_kind": {kind: figures(stats[kind]) for kind in pages if kind in stats},
     }
 
 
@@ -533,10 +562,10 @@ def table(results: dict) -> list[tuple[str, str, str, str, str]]:
         d = data["dashboard"]
         rows.append(
             (
-                "驾驶舱 (leader)",
+                "驾驶舱 (leader), built",
                 f"scale {s} ({data['rows'].get('单位', 0):,} units)",
                 f"{d['median_ms']} ms, {d['queries']} queries",
-                f"median of {d['repeat']}",
+                f"median of {d['repeat']}; from the cache {d['cached_ms']} ms, {d['cached_queries']} queries",
                 verdict(d["median_ms"], TARGETS["dashboard_ms"]),
             )
         )
@@ -574,11 +603,18 @@ def table(results: dict) -> list[tuple[str, str, str, str, str]]:
                 + verdict(sm["peak_rss_mb"], TARGETS["summary_rss_mb"]),
             )
         )
+    for s, data in scales.items():
+        if so := data.get("scale_out"):
+            from bench.scale_out import table_row
+
+            figure, size, *rest = table_row(so)
+            rows.append((figure, f"{size}, scale {s} ({data['rows'].get('单位', 0):,} units)", *rest))
     if h := big.get("http"):
         rows.append(
             (
                 "HTTP gunicorn",
-                f"{size}, {h['users']} users × {h['seconds']} s, {h['gunicorn_workers']} workers",
+                f"{size}, {h['users']} users (think {h['think_time_s']} s) × {h['seconds']} s, "
+                f"{h['gunicorn_workers']} workers",
                 f"{h['requests_per_s']} req/s; p50 {h['p50_ms']} / p95 {h['p95_ms']} / p99 {h['p99_ms']} ms",
                 f"{h['errors']} errors of {h['requests']:,}",
                 verdict(h["p95_ms"], TARGETS["http_p95_ms"]) + ("" if h["errors"] == 0 else " (errors)"),
@@ -605,6 +641,7 @@ def main(argv=None) -> int:
     parser.add_argument("--scales", default="1,4", help="comma-separated scales (N × 400 schools)")
     parser.add_argument("--quick", action="store_true", help="fewer rows and repeats: a smoke run")
     parser.add_argument("--no-http", action="store_true", help="skip the gunicorn load test")
+    parser.add_argument("--no-scale-out", action="store_true", help="skip the one-vs-two workers figure")
     parser.add_argument("--http-seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--year", type=int, default=datetime.date.today().year - 1)
@@ -617,18 +654,7 @@ def main(argv=None) -> int:
     url = bench_database_url()
     tmpdir = tempfile.TemporaryDirectory(prefix="bench-")
     tmp = Path(tmpdir.name)
-    # Production settings throughout: DEBUG off (no query log, cached templates, hashed static
-    # files collected into a temporary STATIC_ROOT), a throwaway secret, no HTTPS redirect.
-    production = {
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "emergency.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "DJANGO_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_ROOT": str(tmp / "static"),
-        "DJANGO_LOG_LEVEL": "ERROR",
-    }
+    production = production_env(url, tmp / "static")
     env = {**os.environ, **production}
     os.environ.update(production)
     print(f"Bench database: {urllib.parse.urlsplit(url).path.lstrip('/')}", flush=True)
@@ -654,6 +680,13 @@ def main(argv=None) -> int:
             print(
                 f"   dashboard {data['dashboard']['median_ms']} ms, {data['dashboard']['queries']} queries", flush=True
             )
+            if scale == scales[0] and not args.no_scale_out:
+                # At the smallest scale: ten runs twice over is minutes of summaries at the largest.
+                from bench.scale_out import measure_scale_out
+
+                connections.close_all()
+                data["scale_out"] = measure_scale_out(args.year, env, 2 if args.quick else 10)
+                print(f"   scale-out: {data['scale_out']}", flush=True)
             if scale == scales[-1]:
                 data["lists"] = measure_lists(args.year, repeat)
                 print("   lists: " + ", ".join(f"{x['name']} {x['median_ms']} ms" for x in data["lists"]), flush=True)
