@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import generic
 from django_filters.views import FilterView
+from django_tables2.columns import library
 from django_tables2.views import SingleTableMixin
 from pghistory.models import Events
 
@@ -412,6 +413,27 @@ class RecordFilterSet(django_filters.FilterSet):
         for field in self.search_fields:
             condition |= models.Q(**{f"{field}__icontains": value})
         return queryset.filter(condition)
+
+
+@library.register
+class DateColumn(tables.Column):
+    """Dates and times in the locale's short format, as django-tables2's DateColumn and
+    DateTimeColumn show them, but formatted in Python: theirs compile a template for every cell,
+    a third of a 50-row list page's time. Registered last, so every table's date fields use it."""
+
+    @classmethod
+    def from_field(cls, field, **kwargs):
+        if isinstance(field, models.DateField):
+            return cls(**kwargs)
+        return None
+
+    def render(self, value):
+        if isinstance(value, datetime.datetime):
+            return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+    def value(self, value):
+        return value  # exports keep dates typed (excel_cell writes local wall-clock time)
 
 
 class RecordTable(tables.Table):
