@@ -20,10 +20,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.forms.utils import flatatt
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
-from django.utils.html import strip_tags
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import generic
@@ -368,6 +369,22 @@ class RecordHistoryView(ScopedMixin, generic.DetailView):
 # ---- filters and tables ----------------------------------------------------------------------
 
 
+class QuickSelect(forms.Select):
+    """A <select> whose options are written in Python. Django renders every option through a
+    template include: a province's 1,000 bureaus took 400 ms of each list page, this takes a few."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, " selected" if str(key) in chosen else "", label) for key, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
 class RecordFilterSet(django_filters.FilterSet):
     """Filters every record list has: year (on the model's `date_field`), an organisation's subtree,
     and free text over `search_fields`."""
@@ -377,7 +394,7 @@ class RecordFilterSet(django_filters.FilterSet):
 
     year = django_filters.NumberFilter(label=_lazy("年度"), method="filter_year")
     org = django_filters.ModelChoiceFilter(
-        label=_lazy("单位（含下级）"), queryset=Organization.objects.none(), method="filter_org"
+        label=_lazy("单位（含下级）"), queryset=Organization.objects.none(), method="filter_org", widget=QuickSelect
     )
     org_code = django_filters.CharFilter(label=_lazy("单位代码"), method="filter_org_code")
     q = django_filters.CharFilter(label=_lazy("关键字"), method="filter_text")

@@ -144,3 +144,21 @@ def test_a_record_cannot_be_moved_out_of_scope(client, personas):
     assert response.status_code == 200 and "不在您的管辖范围内" in response.content.decode()
     doc.refresh_from_db()
     assert doc.organization == personas.tree.school_a1
+
+
+def test_the_bureau_filter_lists_the_visible_bureaus_and_keeps_the_choice(client, personas):
+    t = personas.tree
+    t.district_b.name = "区县B<教育局>"  # labels are escaped
+    t.district_b.save()
+    make_document(t.school_a1, title="A校方案")
+    make_document(t.school_b1, title="B校方案")
+    client.force_login(personas.district_staff)
+    page = client.get(reverse("emergency:document_list"), {"org": t.district_a.pk}).content.decode()
+    assert f'<option value="{t.district_a.pk}" selected>区县A教育局</option>' in page
+    assert "区县B" not in page and "A校方案" in page and "B校方案" not in page  # district A's bureaus only
+    client.force_login(personas.city_staff)
+    page = client.get(reverse("emergency:document_list"), {"org": t.district_b.pk}).content.decode()
+    assert f'<option value="{t.district_b.pk}" selected>区县B&lt;教育局&gt;</option>' in page
+    assert f'<option value="{t.city.pk}">市教育局</option>' in page
+    assert "B校方案" in page and "A校方案" not in page
+    assert client.get(reverse("emergency:document_list"), {"org": t.school_a1.pk}).status_code == 200  # not offered
