@@ -162,3 +162,26 @@ def test_the_bureau_filter_lists_the_visible_bureaus_and_keeps_the_choice(client
     assert f'<option value="{t.city.pk}">市教育局</option>' in page
     assert "B校方案" in page and "A校方案" not in page
     assert client.get(reverse("emergency:document_list"), {"org": t.school_a1.pk}).status_code == 200  # not offered
+
+
+def test_a_list_counts_only_up_to_its_limit(client, personas, monkeypatch):
+    from emergency.generic import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "limit", 60)  # 50 a page: the limit's rows fill two pages
+    for n in range(70):
+        make_document(personas.tree.school_a1, title=f"方案{n:02d}")
+    client.force_login(personas.city_staff)
+    url = reverse("emergency:document_list")
+    page = client.get(url).content.decode()
+    assert "超过 60 条，列出前 60 条" in page and "共 70 条" not in page
+    second = client.get(url, {"page": 2})
+    assert second.context["table"].page.number == 2 and len(second.context["table"].page.object_list) == 10
+    assert client.get(url, {"page": 3}).context["table"].page.number == 2  # no page past the limit
+    assert "共 10 条" in client.get(url, {"q": "方案0"}).content.decode()  # narrowed: counted exactly
+    book = client.get(url, {"export": "xlsx"})
+    assert book.status_code == 200  # the export is not capped: checked on its rows below
+    import io
+
+    from openpyxl import load_workbook
+
+    assert load_workbook(io.BytesIO(book.content)).active.max_row >= 71
