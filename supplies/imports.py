@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from emergency.imports import Column, ImportContext, ImportSpec, Row, Validation
+from emergency.imports import Column, ImportContext, ImportSpec, Row, Validation, update_rows
 
 from .choices import DEFAULT_CHECK_INTERVAL_DAYS, MovementKind, SupplyCategory
 from .models import Stock, StockMovement, SupplyItem
@@ -192,7 +192,7 @@ class SupplyImport(ImportSpec):
             before = line.quantity
             for name in LINE_FIELDS:
                 setattr(line, name, row.values[name])
-            line.updated_by, line.updated_at = actor, timezone.now()  # bulk_update does not touch auto_now
+            line.updated_by, line.updated_at = actor, timezone.now()  # auto_now is for save() only
             changed.append(line)
             if line.quantity != before:
                 movements.append(
@@ -208,5 +208,5 @@ class SupplyImport(ImportSpec):
                         updated_by=actor,
                     )
                 )
-        Stock.objects.bulk_update(changed, [*LINE_FIELDS, "updated_by", "updated_at"], batch_size=2000)
+        update_rows(Stock, changed, [*LINE_FIELDS, "updated_by", "updated_at"])
         StockMovement.objects.bulk_create(movements, batch_size=2000)
