@@ -156,6 +156,7 @@ def measure_dashboard(year: int, repeat: int) -> dict:
 
 def measure_lists(year: int, repeat: int) -> list[dict]:
     from emergency import registry
+    from emergency.generic import CappedPaginator
     from emergency.models import Organization, OrganizationKind
     from hazards.choices import HazardStatus
     from hazards.models import Hazard
@@ -165,13 +166,16 @@ def measure_lists(year: int, repeat: int) -> list[dict]:
     city = Organization.objects.get(code="BENCH")
     out = []
     state = HazardStatus.RECTIFYING
+    def last_page(rows: int) -> int:  # the deepest page a list offers (CappedPaginator)
+        return max(1, -(-min(rows, CappedPaginator.limit) // 50))
+
     n = Hazard.objects.filter(organization__path__startswith=district.path, status=state).count()
     base = f"/hazards/?org={district.pk}&status={state}"
     out.append({"name": "隐患 区县+状态 第1页", "rows": n, **timed_get(client, base, repeat)})
-    last = max(1, -(-n // 50))
+    last = last_page(n)
     out.append({"name": f"隐患 区县+状态 第{last}页", "rows": n, **timed_get(client, f"{base}&page={last}", repeat)})
     n_all = Hazard.objects.count()
-    last_all = max(1, -(-n_all // 50))
+    last_all = last_page(n_all)
     out.append({"name": "隐患 全市 第1页", "rows": n_all, **timed_get(client, f"/hazards/?org={city.pk}", repeat)})
     out.append(
         {
