@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -138,33 +140,60 @@ def organisation_panel(org: Organization, year: int) -> Panel:
     return panel
 
 
+# How long a request waits for the panels another request is building before building them too.
+BUILD_WAIT_SECONDS = 30
+
+
 def built_panels(org: Organization, year: int) -> list[Panel]:
     """Every area's panel for `org` and `year`, from the cache when the database has not changed.
 
     The key holds PostgreSQL's current snapshot (which transactions have committed): reading does
     not change it, any committed write does. A transaction that has written itself is not cached:
     its own changes are not in the snapshot. The day is in the key because overdue and expiry
-    figures count from today; the language because labels are translated when built. A Redis that
-    has gone away only means building the panels every time."""
+    figures count from today; the language because labels are translated when built.
+
+    One request builds a missing entry; the others asking for it meanwhile wait for that one
+    (a province's panels take seconds, and ten leaders opening the page after a change would
+    otherwise build them ten times at once). A Redis that has gone away only means building the
+    panels every time."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NOT NULL")
         snapshot, writing = cursor.fetchone()
     if writing:
-        return [build(org, year) for _label, build in panels]
+        return _build(org, year)
     state = hashlib.sha256(snapshot.encode()).hexdigest()[:32]
     key = f"dashboard:{org.pk}:{year}:{timezone.localdate()}:{get_language()}:{state}"
+    lock = f"{key}:building"
     try:
         cached = cache.get(key)
+        if cached is None and not cache.add(lock, 1, BUILD_WAIT_SECONDS):
+            cached = _wait_for(key, lock)
     except RedisError:
-        cached = None
+        return _build(org, year)
     if cached is not None:
         return cached
-    built = [build(org, year) for _label, build in panels]
     try:
-        cache.set(key, built)
-    except RedisError:
-        pass
-    return built
+        built = _build(org, year)
+        with suppress(RedisError):
+            cache.set(key, built)
+        return built
+    finally:
+        with suppress(RedisError):
+            cache.delete(lock)
+
+
+def _build(org: Organization, year: int) -> list[Panel]:
+    return [build(org, year) for _label, build in panels]
+
+
+def _wait_for(key: str, lock: str) -> list[Panel] | None:
+    """The entry another request is building, or None if it failed or has not come in time."""
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        if (cached := cache.get(key)) is not None or cache.get(lock) is None:
+            return cached
+    return None
 
 
 def filtered_url(url: str, org: Organization, year: int, with_year: bool = True) -> str:

@@ -9,9 +9,7 @@ from typing import Any
 from emergency.imports import Column, ImportSpec, Validation
 
 from .choices import OutreachForm, Topic
-from .models import OutreachCampaign, OutreachEvent
-
-COUNTS = ("participants", "banners", "posters", "boards", "leaflets")
+from .models import COUNTS, OutreachCampaign, OutreachEvent
 
 
 class OutreachImport(ImportSpec):

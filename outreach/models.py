@@ -67,6 +67,10 @@ class EventQuerySet(RecordQuerySet):
         return self.select_related("organization", "campaign")
 
 
+# What an event counts: people reached and materials handed out (lists, imports, summary, dashboard).
+COUNTS = ("participants", "banners", "posters", "boards", "leaflets")
+
+
 @track_history
 class OutreachEvent(Record):
     """One publicity event: a 班队会, a 专题报告, a street publicity station …, its topics, how many

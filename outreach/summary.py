@@ -16,7 +16,7 @@ from emergency.models import Organization, OrganizationKind
 from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, labels, year_range
 
 from .choices import SCHOOL_FORMS, OutreachForm, Topic
-from .models import OutreachCampaign, OutreachEvent
+from .models import COUNTS, OutreachCampaign, OutreachEvent
 
 MATERIALS = (
     ("banners", "横幅(条)", "条"),
@@ -113,11 +113,7 @@ def _details(events):
         "held_on",
         "form",
         "topics",
-        "participants",
-        "banners",
-        "posters",
-        "boards",
-        "leaflets",
+        *COUNTS,
     )
     for code, unit, name, held_on, form, chosen, *figures in rows.iterator(chunk_size=2000):
         yield [code, unit, name, held_on, forms.get(form, form), "、".join(topics.get(t, t) for t in chosen), *figures]
@@ -194,8 +190,7 @@ def _narrative(org, year, totals, by_form, forms_used, topics_used) -> list[str]
 def panel(org: Organization, year: int) -> Panel:
     """宣传: events, participants and materials this year against last (two queries)."""
     events = OutreachEvent.objects.in_subtree(org)
-    fields = ("participants", "banners", "posters", "boards", "leaflets")
-    now, before = both_years(events, "held_on", year, events=(Count, "pk", None), **{f: (Sum, f, None) for f in fields})
+    now, before = both_years(events, "held_on", year, events=(Count, "pk", None), **{f: (Sum, f, None) for f in COUNTS})
     url = reverse("outreach:outreachevent_list")
     result = Panel("应急管理宣传")
     result.metrics = [
@@ -204,9 +199,9 @@ def panel(org: Organization, year: int) -> Panel:
         Metric(
             "outreach_materials",
             "宣传品（横幅、挂图、展板、宣传单）",
-            sum(now[f] for f in fields[1:]),
+            sum(now[f] for f in COUNTS[1:]),
             "件",
-            sum(before[f] for f in fields[1:]),
+            sum(before[f] for f in COUNTS[1:]),
             url=url,
         ),
     ]

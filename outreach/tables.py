@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from emergency.generic import RecordTable
 
-from .models import OutreachCampaign, OutreachEvent
+from .models import COUNTS, OutreachCampaign, OutreachEvent
 
 
 class CampaignTable(RecordTable):
@@ -32,11 +32,7 @@ class EventTable(RecordTable):
             "held_on",
             "form",
             "topics",
-            "participants",
-            "banners",
-            "posters",
-            "boards",
-            "leaflets",
+            *COUNTS,
         ]
 
     def render_topics(self, record):

@@ -93,3 +93,37 @@ def test_the_dashboard_serves_without_its_cache(transactional_db, client, person
     client.force_login(personas.leader)
     response = client.get(reverse("emergency:dashboard"), {"year": YEAR})
     assert response.status_code == 200 and metric(response, "group_rate") == 40.0
+
+
+def test_one_request_builds_the_panels_the_others_wait_for_them(transactional_db, known_tree, monkeypatch):
+    import threading
+    import time
+
+    from django.db import connections
+
+    from emergency import dashboard
+
+    builds = []
+
+    def slow_build(org, year):
+        builds.append(org.pk)
+        time.sleep(0.5)  # long enough for the second request to find the first building
+        return [dashboard.Panel(f"{org.code} {year}")]
+
+    monkeypatch.setattr(dashboard, "_build", slow_build)
+    results = []
+
+    def request():
+        try:
+            results.append(dashboard.built_panels(known_tree.city, YEAR))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=request) for _ in range(3)]
+    for t in threads:
+        t.start()
+        time.sleep(0.1)
+    for t in threads:
+        t.join()
+    assert builds == [known_tree.city.pk]
+    assert [[p.title for p in r] for r in results] == [[f"C {YEAR}"]] * 3
