@@ -166,6 +166,7 @@ def measure_lists(year: int, repeat: int) -> list[dict]:
     city = Organization.objects.get(code="BENCH")
     out = []
     state = HazardStatus.RECTIFYING
+
     def last_page(rows: int) -> int:  # the deepest page a list offers (CappedPaginator)
         return max(1, -(-min(rows, CappedPaginator.limit) // 50))
 
