@@ -8,32 +8,25 @@ charts with ECharts from JSON blocks (no inline script) and links every number t
 behind it.
 
 The panels are the costly part (aggregates over every record of the subtree), so they are kept in
-the cache under the database's snapshot: the same committed data, organisation, year, day and
-language give the same panels, and any committed write anywhere changes the snapshot, so a cached
-panel is never older than the data (`built_panels`)."""
+the cache under the database's snapshot (`emergency.cache`): a cached panel is never older than
+the data."""
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import time
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
-from redis.exceptions import RedisError
 
 from . import registry
+from .cache import snapshot_cached
 from .models import LeadershipGroup, Organization, OrganizationKind
 from .summary import child_code, rate, year_range
 
@@ -140,60 +133,13 @@ def organisation_panel(org: Organization, year: int) -> Panel:
     return panel
 
 
-# How long a request waits for the panels another request is building before building them too.
-BUILD_WAIT_SECONDS = 30
-
-
 def built_panels(org: Organization, year: int) -> list[Panel]:
-    """Every area's panel for `org` and `year`, from the cache when the database has not changed.
-
-    The key holds PostgreSQL's current snapshot (which transactions have committed): reading does
-    not change it, any committed write does. A transaction that has written itself is not cached:
-    its own changes are not in the snapshot. The day is in the key because overdue and expiry
-    figures count from today; the language because labels are translated when built.
-
-    One request builds a missing entry; the others asking for it meanwhile wait for that one
-    (a province's panels take seconds, and ten leaders opening the page after a change would
-    otherwise build them ten times at once). A Redis that has gone away only means building the
-    panels every time."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NOT NULL")
-        snapshot, writing = cursor.fetchone()
-    if writing:
-        return _build(org, year)
-    state = hashlib.sha256(snapshot.encode()).hexdigest()[:32]
-    key = f"dashboard:{org.pk}:{year}:{timezone.localdate()}:{get_language()}:{state}"
-    lock = f"{key}:building"
-    try:
-        cached = cache.get(key)
-        if cached is None and not cache.add(lock, 1, BUILD_WAIT_SECONDS):
-            cached = _wait_for(key, lock)
-    except RedisError:
-        return _build(org, year)
-    if cached is not None:
-        return cached
-    try:
-        built = _build(org, year)
-        with suppress(RedisError):
-            cache.set(key, built)
-        return built
-    finally:
-        with suppress(RedisError):
-            cache.delete(lock)
+    """Every area's panel for `org` and `year`, from the cache while the database is unchanged."""
+    return snapshot_cached(f"dashboard:{org.pk}:{year}", lambda: _build(org, year))
 
 
 def _build(org: Organization, year: int) -> list[Panel]:
     return [build(org, year) for _label, build in panels]
-
-
-def _wait_for(key: str, lock: str) -> list[Panel] | None:
-    """The entry another request is building, or None if it failed or has not come in time."""
-    deadline = time.monotonic() + BUILD_WAIT_SECONDS
-    while time.monotonic() < deadline:
-        time.sleep(0.1)
-        if (cached := cache.get(key)) is not None or cache.get(lock) is None:
-            return cached
-    return None
 
 
 def filtered_url(url: str, org: Organization, year: int, with_year: bool = True) -> str:
@@ -255,7 +201,7 @@ def dashboard(request):
                 ],
             ),
         )
-    todo = [item for panel_fn in registry.home_panels for item in panel_fn(user) if item.count]
+    todo = registry.todo(user)
     return render(
         request,
         "emergency/dashboard.html",

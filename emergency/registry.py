@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .cache import snapshot_cached
+
 if TYPE_CHECKING:
     from .imports import ImportSpec
 
@@ -49,6 +51,14 @@ def register_demo(app_label: str, builder: Callable[..., Any]) -> None:
 def register_rule(label: str, value: Callable[[], Any]) -> None:
     if all(existing != label for existing, _ in rules):
         rules.append((label, value))
+
+
+def todo(user) -> list[HomeItem]:
+    """The user's to-do lines that have something in them, from every area (home page and
+    dashboard). The areas count in the user's scope by organisation and role, so users who share
+    those share one cache entry."""
+    key = f"todo:{user.organization_id}:{user.role}:{user.sees_everything}"
+    return snapshot_cached(key, lambda: [item for panel in home_panels for item in panel(user) if item.count])
 
 
 def register_home_panel(panel: Callable[..., list]) -> None:

@@ -56,7 +56,7 @@ from .tables import DocumentTable, LeadershipGroupTable, OrganizationTable
 
 @login_required
 def home(request):
-    items = [item for panel in registry.home_panels for item in panel(request.user) if item.count]
+    items = registry.todo(request.user)
     org = request.user.organization
     context = {"items": items, "org": org, "import_kinds": list(registry.import_specs.values())}
     if org is not None:

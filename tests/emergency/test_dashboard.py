@@ -55,14 +55,14 @@ def test_query_count_does_not_grow_with_the_tree(client, personas, known_tree, d
             school = make_org(f"XD{d}S{s}", parent=district)
             group(school)
     client.force_login(personas.leader)
-    # 3: session, user, user's organisation; 1: the database snapshot (the panels' cache key; a test's
-    # own open transaction has written, so the panels are built); 1: the children for the district table; per panel:
-    # 体系建设 2 (units, groups per child), 预案 2 (totals, per child), 演练 5 (both years, by month,
+    # 3: session, user, user's organisation; 2: the database snapshot, for the panels and for the to-do
+    # lines (a test's own open transaction has written, so both are built); 1: the district table's children;
+    # per panel: 体系建设 2 (units, groups per child), 预案 2 (totals, per child), 演练 5 (both years, by month,
     # per child, compliance's requirements and districts judged by the database), 隐患 5 (found both
     # years, closed/open/overdue, by category, by state, per child), 物资 3 (totals, units below
     # standard, per child), 值班 3 (the bureau's roster, incidents, per child), 宣传 2 (both years,
     # per child); the to-do panels 6 (plans, drill schedules, hazards, supply alerts, census, incidents).
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(34):
         assert client.get(reverse("emergency:dashboard"), {"year": YEAR}).status_code == 200
 
 
@@ -73,8 +73,8 @@ def test_panels_come_from_the_cache_until_a_write_commits(transactional_db, clie
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url, {"year": YEAR})
     assert metric(first, "group_rate") == metric(again, "group_rate") == 40.0
-    # session, user, organisation, snapshot, children, the six to-do panels (per user, never cached)
-    assert len(queries) == 11
+    # session, user, organisation, the panels' snapshot, children, the to-do lines' snapshot
+    assert len(queries) == 6
     group(known_tree.school_a2)  # committed at once: no test transaction here
     assert metric(client.get(url, {"year": YEAR}), "group_rate") == 60.0
     client.cookies["django_language"] = "en"  # labels are translated when built: another entry
@@ -127,3 +127,19 @@ def test_one_request_builds_the_panels_the_others_wait_for_them(transactional_db
         t.join()
     assert builds == [known_tree.city.pk]
     assert [[p.title for p in r] for r in results] == [[f"C {YEAR}"]] * 3
+
+
+def test_to_do_lines_are_kept_per_organisation_and_role_until_a_write_commits(transactional_db, personas):
+    import datetime
+
+    from emergency import registry
+    from tests.hazards.helpers import make_hazard
+
+    colleague = make_user("city_staff_2", personas.tree.city, Role.STAFF)
+
+    def overdue(user):
+        return {item.text: item.count for item in registry.todo(user)}.get("辖区逾期未整改隐患", 0)
+
+    assert overdue(personas.city_staff) == 0
+    make_hazard(personas.tree.school_a1, deadline=datetime.date(2020, 1, 1))  # committed at once
+    assert overdue(colleague) == overdue(personas.city_staff) == 1
