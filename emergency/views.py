@@ -487,10 +487,11 @@ def import_confirm(request, pk):
 
 
 @login_required
-def language_page(request) -> HttpResponse:
+def rules_page(request) -> HttpResponse:
+    """规则设置: the rules that differ between places, as this deployment set them (read only)."""
     return render(
         request,
-        "emergency/language.html",
+        "emergency/rules.html",
         {
             "settings_rules": [
                 (_("应急预案修订周期（年）"), settings.PLAN_REVISION_YEARS),
