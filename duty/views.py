@@ -183,19 +183,7 @@ class IncidentList(RecordListView):
 class IncidentDetail(RecordDetailView):
     model = Incident
     queryset = Incident.objects.select_related("organization").with_timeliness()
-    fields = [
-        "organization",
-        "title",
-        "incident_type",
-        "level",
-        "occurred_at",
-        "known_at",
-        "place",
-        "deaths",
-        "injuries",
-        "property_loss",
-        "description",
-    ]
+    fields = [*IncidentForm.Meta.fields]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

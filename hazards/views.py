@@ -246,22 +246,7 @@ class HazardList(RecordListView):
 class HazardDetail(RecordDetailView):
     model = Hazard
     queryset = Hazard.objects.select_related("organization", "campaign", "drill")
-    fields = [
-        "organization",
-        "campaign",
-        "drill",
-        "found_on",
-        "category",
-        "level",
-        "description",
-        "location",
-        "responsible",
-        "measures",
-        "deadline",
-        "rectified_on",
-        "status",
-        "closed_on",
-    ]
+    fields = [*HazardForm.Meta.fields, "rectified_on", "status", "closed_on"]  # and what the loop sets
     attachment_kinds = (
         (AttachmentKind.BEFORE, AttachmentKind.BEFORE.label),
         (AttachmentKind.AFTER, AttachmentKind.AFTER.label),

@@ -69,20 +69,7 @@ class EventList(RecordListView):
 class EventDetail(RecordDetailView):
     model = OutreachEvent
     queryset = OutreachEvent.objects.for_list()
-    fields = [
-        "organization",
-        "name",
-        "held_on",
-        "form",
-        "topics",
-        "campaign",
-        "participants",
-        "banners",
-        "posters",
-        "boards",
-        "leaflets",
-        "notes",
-    ]
+    fields = [*EventForm.Meta.fields]
     attachment_kinds = PHOTOS
 
 

@@ -198,17 +198,7 @@ class StockList(RecordListView):
 class StockDetail(RecordDetailView):
     model = Stock
     queryset = Stock.objects.select_related("organization", "item")
-    fields = [
-        "organization",
-        "item",
-        "location",
-        "batch",
-        "quantity",
-        "produced_on",
-        "expires_on",
-        "last_checked_on",
-        "keeper",
-    ]
+    fields = [*StockForm.Meta.fields]
     attachment_kinds = (
         (AttachmentKind.PHOTO, AttachmentKind.PHOTO.label),
         (AttachmentKind.DOCUMENT, AttachmentKind.DOCUMENT.label),
