@@ -90,6 +90,15 @@ def test_stored_records_match_on_the_whole_key_only(personas):
     assert validation.unchanged == 1 and validation.rows[0].instance.organization == t.school_a2
 
 
+def test_any_of_matches_exactly_the_listed_values(tree):
+    from emergency.models import Organization
+
+    found = Organization.objects.filter(code__any_of=["SA1", "SB1", "NOPE", "sa2"]).values_list("code", flat=True)
+    assert sorted(found) == ["SA1", "SB1"]
+    assert not Organization.objects.filter(code__any_of=[]).exists()
+    assert Organization.objects.filter(pk__any_of=[tree.school_a1.pk]).get() == tree.school_a1
+
+
 def test_insert_rows_takes_defaults_related_objects_and_ids(personas):
     t = personas.tree
     insert_rows(
