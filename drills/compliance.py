@@ -192,16 +192,15 @@ required AS (
     SELECT * FROM unnest(%(stages)s::text[], %(periods)s::date[]) AS r(stage, starts)
 ),
 drill AS (
-    SELECT d.organization_id AS school_id, d.held_on, d.drill_type
+    SELECT d.organization_id AS school_id, s.stage, d.held_on, d.drill_type
     FROM {drill} d JOIN school s ON s.id = d.organization_id
     WHERE d.held_on >= %(first)s AND d.held_on < %(end)s
 ),
 per_period AS (
-    SELECT d.school_id, s.stage, r.min_count, count(*) AS n,
+    SELECT d.school_id, d.stage, r.min_count, count(*) AS n,
            date_trunc(CASE r.period WHEN %(quarter)s THEN 'quarter' ELSE 'month' END, d.held_on)::date AS starts
-    FROM drill d JOIN school s ON s.id = d.school_id JOIN {requirement} r ON r.stage = s.stage
-    WHERE d.drill_type = ANY(r.drill_types)
-    GROUP BY d.school_id, s.stage, r.min_count, starts
+    FROM drill d JOIN {requirement} r ON r.stage = d.stage AND d.drill_type = ANY(r.drill_types)
+    GROUP BY d.school_id, d.stage, r.min_count, starts
 ),
 judged AS (
     SELECT p.school_id, sum(p.n)::int AS held,
