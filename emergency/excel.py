@@ -5,26 +5,26 @@ and .ods alike. Before a byte is parsed, archives are checked for size, member c
 compression ratio (openpyxl and calamine have no zip-bomb guard) and their XML for entity
 declarations (an XML bomb needs them; no genuine workbook has them).
 
-Writing goes through openpyxl's write-only mode so memory stays flat however many rows there are,
-and every text cell that a spreadsheet would run as a formula is written as plain text."""
+Exports and the annual summary are streamed by XlsxWriter (`ExportBook`) so memory stays flat
+however many rows there are, and every text cell that a spreadsheet would run as a formula is
+written as plain text."""
 
 from __future__ import annotations
 
 import datetime
+import decimal
 import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import xlsxwriter
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font, PatternFill
 from python_calamine import CalamineWorkbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -129,8 +129,10 @@ def safe_text(value: str) -> str:
     return value
 
 
+HEADER_COLOUR = "1F4E79"
+# openpyxl's styles, for the workbooks built whole in memory (import templates, the duty roster).
 HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_FILL = PatternFill("solid", fgColor=HEADER_COLOUR)
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
@@ -146,51 +148,92 @@ class SheetSpec:
     note: str = ""  # a line above the headers, e.g. why the rows stop at a limit
 
 
-def excel_cell(ws, value) -> WriteOnlyCell:
-    """A typed cell: dates as dates, text safe from formula injection."""
-    if isinstance(value, str):
-        value = safe_text(ILLEGAL_CHARACTERS_RE.sub("", value))
-    elif isinstance(value, datetime.datetime):
-        # Excel has no time zones: write the local wall-clock time the users read everywhere else.
-        value = (timezone.localtime(value) if timezone.is_aware(value) else value).replace(tzinfo=None)
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, datetime.datetime):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, datetime.date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, float):
-        cell.number_format = "0.0##"
-    return cell
+class ExportBook:
+    """A workbook streamed to `target` (a path or a file) row by row: XlsxWriter's constant_memory
+    mode keeps one row in memory whatever the number of rows. XlsxWriter rather than openpyxl's
+    write-only mode: it takes half the time per cell, and the annual summary is millions of cells.
+
+    Values are written by type: text as text (never a formula, and safe from formula injection),
+    dates and times as dates with a date format, numbers as numbers, None as a blank cell."""
+
+    def __init__(self, target):
+        self.book = xlsxwriter.Workbook(
+            target,
+            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+        )
+        add = self.book.add_format
+        self.header = add({"bold": True, "font_color": "#FFFFFF", "bg_color": "#" + HEADER_COLOUR, "align": "center"})
+        self.caption = add({"bold": True, "font_size": 12})
+        self.formats = {
+            datetime.datetime: add({"num_format": DATETIME_FORMAT}),
+            datetime.date: add({"num_format": DATE_FORMAT}),
+            float: add({"num_format": "0.0##"}),
+        }
+
+    def sheet(self, title: str, widths: Sequence[int], freeze: tuple[int, int]) -> SheetWriter:
+        ws = self.book.add_worksheet(title[:31])
+        for column, width in enumerate(widths):
+            ws.set_column(column, column, width)
+        ws.freeze_panes(*freeze)
+        return SheetWriter(self, ws)
+
+    def write_sheet(self, spec: SheetSpec) -> int:
+        """One formatted sheet: the note, the header row (frozen), the rows; returns the row count."""
+        widths = spec.widths or [max(10, min(40, len(h) * 2 + 4)) for h in spec.headers]
+        sheet = self.sheet(spec.title, widths, (2 if spec.note else 1, 0))
+        if spec.note:
+            sheet.append([spec.note])
+        sheet.append(spec.headers, self.header)
+        count = 0
+        for row in spec.rows:
+            sheet.append(row)
+            count += 1
+        return count
+
+    def close(self) -> None:
+        self.book.close()
 
 
-def write_sheet(book: Workbook, spec: SheetSpec) -> int:
-    """Append one formatted sheet to a write-only workbook; returns the number of data rows."""
-    ws = book.create_sheet(spec.title[:31])
-    widths = spec.widths or [max(10, min(40, len(h) * 2 + 4)) for h in spec.headers]
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    header_row = 2 if spec.note else 1
-    # A write-only sheet takes its views before the first row is written.
-    ws.freeze_panes = f"A{header_row + 1}"
-    if spec.note:
-        ws.append([excel_cell(ws, spec.note)])
-    headers = []
-    for h in spec.headers:
-        c = WriteOnlyCell(ws, value=h)
-        c.font, c.fill, c.alignment = HEADER_FONT, HEADER_FILL, Alignment(horizontal="center")
-        headers.append(c)
-    ws.append(headers)
-    count = 0
-    for row in spec.rows:
-        ws.append([excel_cell(ws, v) for v in row])
-        count += 1
-    return count
+class SheetWriter:
+    """Rows appended one after another to a worksheet of an ExportBook."""
+
+    def __init__(self, book: ExportBook, ws):
+        self.ws, self.formats, self.row = ws, book.formats, 0
+
+    def append(self, values: Sequence, style=None) -> None:
+        ws, row = self.ws, self.row
+        for column, value in enumerate(values):
+            if value is None or value == "":
+                if style is not None:
+                    ws.write_blank(row, column, None, style)
+                continue
+            kind = type(value)
+            if kind is str:
+                ws.write_string(row, column, safe_text(ILLEGAL_CHARACTERS_RE.sub("", value)), style)
+            elif kind is int:
+                ws.write_number(row, column, value, style)
+            elif kind is bool:
+                ws.write_boolean(row, column, value, style)
+            elif kind is float or kind is decimal.Decimal:
+                ws.write_number(row, column, value, style or self.formats[float])
+            elif kind is datetime.datetime:
+                # Excel has no time zones: write the local wall-clock time the users read everywhere else.
+                local = timezone.localtime(value) if timezone.is_aware(value) else value
+                ws.write_datetime(row, column, local.replace(tzinfo=None), style or self.formats[kind])
+            elif kind is datetime.date:
+                ws.write_datetime(row, column, value, style or self.formats[kind])
+            else:  # lazy translations and the like
+                ws.write_string(row, column, safe_text(ILLEGAL_CHARACTERS_RE.sub("", str(value))), style)
+        self.row = row + 1
+
+    def skip(self) -> None:
+        self.row += 1
 
 
 def workbook_bytes(sheets: Iterable[SheetSpec]) -> bytes:
-    book = Workbook(write_only=True)
-    for spec in sheets:
-        write_sheet(book, spec)
     out = io.BytesIO()
-    book.save(out)
+    book = ExportBook(out)
+    for spec in sheets:
+        book.write_sheet(spec)
+    book.close()
     return out.getvalue()

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.urls import reverse
 from docx import Document as WordDocument
 from openpyxl import load_workbook
@@ -43,6 +44,26 @@ def compile_now(org, user=None, notice=""):
     compile_summary.apply(args=[run.pk], throw=True)
     run.refresh_from_db()
     return run
+
+
+def open_connections() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sections_compiled_in_threads_match_one_by_one_and_close_their_connections(known_tree):
+    before = open_connections()
+    reported = []
+    threaded = compiler.compile_sections(known_tree.city, YEAR, reported.append)
+    assert open_connections() == before
+    with transaction.atomic():  # inside a transaction: one by one, on its own connection
+        one_by_one = compiler.compile_sections(known_tree.city, YEAR)
+    assert compiler.figures_of(threaded) == compiler.figures_of(one_by_one)
+    assert [s.paragraphs for s in threaded] == [s.paragraphs for s in one_by_one]
+    assert [s.title for s in threaded] == [s.title for s in one_by_one]
+    assert reported == sorted(reported) and reported[-1] == 70
 
 
 def test_workbook_overview_holds_every_figure_and_reads_back(known_tree):
