@@ -563,29 +563,34 @@ def table(results: dict) -> list[tuple[str, str, str, str, str]]:
             )
         )
     base = scales[str(min(int(s) for s in scales))]
+    # Built: the cache off, as the first view after any committed write; cached: the data unchanged
+    # since the panels were last built, as every other view.
+    ways = (("built", "median_ms", "queries"), ("cached", "cached_ms", "cached_queries"))
     for s, data in sorted(scales.items(), key=lambda kv: int(kv[0])):
         d = data["dashboard"]
-        rows.append(
-            (
-                "驾驶舱 (leader), built",
-                f"scale {s} ({data['rows'].get('单位', 0):,} units)",
-                f"{d['median_ms']} ms, {d['queries']} queries",
-                f"median of {d['repeat']}; from the cache {d['cached_ms']} ms, {d['cached_queries']} queries",
-                verdict(d["median_ms"], TARGETS["dashboard_ms"]),
+        for way, ms, queries in ways:
+            rows.append(
+                (
+                    f"驾驶舱 (leader), {way}",
+                    f"scale {s} ({data['rows'].get('单位', 0):,} units)",
+                    f"{d[ms]} ms, {d[queries]} queries",
+                    f"median of {d['repeat']}",
+                    verdict(d[ms], TARGETS["dashboard_ms"]),
+                )
             )
-        )
     if len(scales) > 1:
-        ratio = round(big["dashboard"]["median_ms"] / base["dashboard"]["median_ms"], 2)
-        same = big["dashboard"]["queries"] == base["dashboard"]["queries"]
-        rows.append(
-            (
-                "驾驶舱 ratio",
-                f"scale {largest} / scale {min(int(s) for s in scales)}",
-                f"{ratio}×",
-                f"queries {'same' if same else 'DIFFER'}",
-                verdict(ratio, TARGETS["dashboard_ratio"]),
+        for way, ms, queries in ways:
+            ratio = round(big["dashboard"][ms] / base["dashboard"][ms], 2)
+            same = big["dashboard"][queries] == base["dashboard"][queries]
+            rows.append(
+                (
+                    f"驾驶舱 ratio, {way}",
+                    f"scale {largest} / scale {min(int(s) for s in scales)}",
+                    f"{ratio}×",
+                    f"queries {'same' if same else 'DIFFER'}",
+                    verdict(ratio, TARGETS["dashboard_ratio"]),
+                )
             )
-        )
     for item in big.get("lists", []):
         rows.append(
             (

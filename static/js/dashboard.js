@@ -1,4 +1,4 @@
-// Draws the dashboard's charts from the JSON block the page carries, and sorts the district table.
+// Draws the dashboard's charts from the JSON block the page carries.
 (function () {
   const data = JSON.parse(document.getElementById("dashboard-charts").textContent);
   const locale = document.documentElement.lang === "en" ? "EN" : "ZH";
@@ -31,21 +31,4 @@
   });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
-
-  document.querySelectorAll("table[data-sortable] th").forEach(function (header, column) {
-    header.addEventListener("click", function () {
-      const body = header.closest("table").tBodies[0];
-      const numeric = header.dataset.sort === "number";
-      const descending = header.dataset.order !== "desc";
-      header.dataset.order = descending ? "desc" : "asc";
-      const rows = Array.from(body.rows);
-      rows.sort(function (a, b) {
-        const x = numeric ? parseFloat(a.cells[column].dataset.value) : a.cells[column].innerText;
-        const y = numeric ? parseFloat(b.cells[column].dataset.value) : b.cells[column].innerText;
-        const order = numeric ? x - y : x.localeCompare(y, "zh-Hans-CN");
-        return descending ? -order : order;
-      });
-      rows.forEach(function (row) { body.appendChild(row); });
-    });
-  });
 })();

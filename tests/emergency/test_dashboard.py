@@ -23,9 +23,9 @@ def test_group_rate_on_a_known_tree(client, personas, known_tree):
     client.force_login(personas.leader)
     response = client.get(reverse("emergency:dashboard"), {"year": YEAR})
     assert metric(response, "group_rate") == 40.0  # DA and SA1 of five units below the city
-    rows = {row["name"]: row for row in response.context["table"]}
+    rows = {row["name"]: row for row in response.context["table"].data}
     assert set(rows) == {"区县A教育局", "区县B教育局"}
-    assert rows["区县A教育局"]["cells"][0]["value"] == 66.7  # DA itself and SA1 of DA, SA1, SA2
+    assert rows["区县A教育局"]["group_rate"] == 66.7  # DA itself and SA1 of DA, SA1, SA2
     assert rows["区县A教育局"]["drill"].endswith(f"?org={known_tree.district_a.pk}&year={YEAR}")
 
 
@@ -34,7 +34,7 @@ def test_a_district_leader_sees_only_the_district(client, personas, known_tree):
     client.force_login(district_leader)
     response = client.get(reverse("emergency:dashboard"), {"year": YEAR})
     assert response.context["org"] == known_tree.district_a
-    assert [row["name"] for row in response.context["table"]] == ["A区第一小学", "A区第二小学"]
+    assert [row["name"] for row in response.context["table"].data] == ["A区第一小学", "A区第二小学"]
     assert metric(response, "group_rate") == 50.0
     assert client.get(reverse("emergency:dashboard"), {"org": known_tree.district_b.pk}).status_code == 404
     assert client.get(reverse("emergency:dashboard"), {"org": known_tree.city.pk}).status_code == 404
@@ -43,7 +43,7 @@ def test_a_district_leader_sees_only_the_district(client, personas, known_tree):
 def test_drilling_down_to_a_district_shows_its_schools(client, personas, known_tree):
     client.force_login(personas.leader)
     response = client.get(reverse("emergency:dashboard"), {"org": known_tree.district_a.pk, "year": YEAR})
-    assert [row["name"] for row in response.context["table"]] == ["A区第一小学", "A区第二小学"]
+    assert [row["name"] for row in response.context["table"].data] == ["A区第一小学", "A区第二小学"]
     assert response.context["parent"] == known_tree.city
 
 
