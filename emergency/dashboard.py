@@ -146,54 +146,70 @@ def _build(org: Organization, year: int) -> list[Panel]:
     return [build(org, year) for _label, build in panels]
 
 
-def filtered_url(url: str, org: Organization, year: int, with_year: bool = True) -> str:
+def list_filters(org: Organization, year: int, with_year: bool = True) -> str:
+    """The query string that filters a list to `org`'s records (of `year`)."""
     params = {"org": org.pk} if org.kind != OrganizationKind.SCHOOL else {"org_code": org.code}
     if with_year:
         params["year"] = year
-    return f"{url}?{urlencode(params)}"
+    return urlencode(params)
 
 
-CHILDREN_PER_PAGE = 50
+def filtered_url(url: str, org: Organization, year: int, with_year: bool = True) -> str:
+    return f"{url}?{list_filters(org, year, with_year)}"
+
+
+CHILDREN_PER_PAGE = 20
 
 
 class FigureColumn(tables.Column):
     """A child's figure of one panel column, linked to the list behind it filtered to that child."""
 
-    def __init__(self, list_url: str, year: int, **kwargs):
+    def __init__(self, list_url: str, **kwargs):
         super().__init__(attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}, **kwargs)
-        self.list_url, self.year = list_url, year
+        self.list_url = list_url
 
-    def render(self, value, record):
-        child = Organization(pk=record["pk"], code=record["code"], kind=record["kind"])
-        return format_html('<a href="{}">{}</a>', filtered_url(self.list_url, child, self.year), value)
+    def render(self, value, record, table):
+        return format_html('<a href="{}">{}</a>', f"{self.list_url}?{table.filters(record)}", value)
 
 
 class ChildrenTable(tables.Table):
-    """The organisation's children and their figures: sorted and paged by django-tables2, so a
-    province's thousand bureaus cost the page no more than a city's ten."""
+    """The organisation's children and their figures, sorted and paged by django-tables2: only the
+    rows of the page are rendered, so a province's thousand bureaus cost the page no more than a
+    city's ten. Links are made for those rows alone."""
 
-    name = tables.Column(
-        verbose_name=_("单位"), linkify=lambda record: record["drill"], attrs={"a": {"class": "district-link"}}
-    )
+    name = tables.Column(verbose_name=_("单位"))
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle", "id": "district-table"}
         empty_text = _("没有下级单位")
 
+    def __init__(self, data, year: int, **kwargs):
+        super().__init__(data, **kwargs)
+        self.year = year
+
+    def render_name(self, value, record):
+        if record["kind"] == OrganizationKind.SCHOOL:
+            drill = reverse("emergency:organization_detail", args=[record["pk"]])
+        else:
+            drill = reverse("emergency:dashboard") + f"?{urlencode({'org': record['pk'], 'year': self.year})}"
+        return format_html('<a class="district-link" href="{}">{}</a>', drill, value)
+
+    def filters(self, record) -> str:
+        """The list filters of one child, made once per row (kept on the row)."""
+        if "filters" not in record:
+            child = Organization(pk=record["pk"], code=record["code"], kind=record["kind"])
+            record["filters"] = list_filters(child, self.year)
+        return record["filters"]
+
 
 def children_table(request, org: Organization, year: int, built: list[Panel]) -> ChildrenTable:
     columns = [(panel, key, label, url) for panel in built for key, label, url in panel.columns]
-    rows = []
-    for child in Organization.objects.filter(parent=org).order_by("code").values("pk", "code", "name", "kind"):
-        drill = (
-            reverse("emergency:dashboard") + f"?{urlencode({'org': child['pk'], 'year': year})}"
-            if child["kind"] != OrganizationKind.SCHOOL
-            else reverse("emergency:organization_detail", args=[child["pk"]])
-        )
-        figures = {key: panel.by_child.get(child["code"], {}).get(key, 0) for panel, key, _label, _url in columns}
-        rows.append({**child, **figures, "drill": drill})
-    extra = [(key, FigureColumn(url, year, verbose_name=label)) for _panel, key, label, url in columns]
-    table = ChildrenTable(rows, extra_columns=extra)
+    rows = [
+        {**child, **{key: panel.by_child.get(child["code"], {}).get(key, 0) for panel, key, _label, _url in columns}}
+        for child in Organization.objects.filter(parent=org).order_by("code").values("pk", "code", "name", "kind")
+    ]
+    extra = [(key, FigureColumn(url, verbose_name=label)) for _panel, key, label, url in columns]
+    table = ChildrenTable(rows, year, extra_columns=extra)
     RequestConfig(request, paginate={"per_page": CHILDREN_PER_PAGE}).configure(table)
     return table
 

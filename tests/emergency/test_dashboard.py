@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from emergency.dashboard import CHILDREN_PER_PAGE
 from emergency.models import Role
 from tests.factories import make_org, make_user
 
@@ -26,7 +27,10 @@ def test_group_rate_on_a_known_tree(client, personas, known_tree):
     rows = {row["name"]: row for row in response.context["table"].data}
     assert set(rows) == {"区县A教育局", "区县B教育局"}
     assert rows["区县A教育局"]["group_rate"] == 66.7  # DA itself and SA1 of DA, SA1, SA2
-    assert rows["区县A教育局"]["drill"].endswith(f"?org={known_tree.district_a.pk}&year={YEAR}")
+    drill = f'class="district-link" href="/dashboard/?org={known_tree.district_a.pk}&amp;year={YEAR}"'
+    assert drill in response.content.decode()
+    listed = f'href="/drills/?org={known_tree.district_a.pk}&amp;year={YEAR}"'  # a figure links to its list
+    assert listed in response.content.decode()
 
 
 def test_a_district_leader_sees_only_the_district(client, personas, known_tree):
@@ -45,6 +49,25 @@ def test_drilling_down_to_a_district_shows_its_schools(client, personas, known_t
     response = client.get(reverse("emergency:dashboard"), {"org": known_tree.district_a.pk, "year": YEAR})
     assert [row["name"] for row in response.context["table"].data] == ["A区第一小学", "A区第二小学"]
     assert response.context["parent"] == known_tree.city
+
+
+def test_children_are_sorted_and_paged_on_the_server(client, personas, known_tree):
+    for d in range(25):
+        district = make_org(f"XD{d:02d}", parent=known_tree.city, name=f"新区{d:02d}")
+        if d == 7:
+            group(make_org("XD07S0", parent=district))  # one of its two units: 50 %
+    client.force_login(personas.leader)
+    url = reverse("emergency:dashboard")
+
+    def names(**params):
+        table = client.get(url, {"year": YEAR, **params}).context["table"]
+        return [row.record["name"] for row in table.paginated_rows]
+
+    assert len(names()) == CHILDREN_PER_PAGE and len(names(page=2)) == 27 - CHILDREN_PER_PAGE
+    assert names(sort="-group_rate")[:2] == ["区县A教育局", "新区07"]  # 66.7 %, 50 %
+    assert names(sort="name")[0] == "区县A教育局" and names(sort="-name")[0] == "新区24"
+    chart = client.get(url, {"year": YEAR, "page": 2}).context["charts"][0]
+    assert chart["key"] == "children_compared" and chart["categories"] == names(page=2)
 
 
 @pytest.mark.parametrize("districts", [0, 12])
