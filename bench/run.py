@@ -41,6 +41,8 @@ PYTHON = sys.executable
 RESULTS = ROOT / "bench" / "results.json"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/emergency"
 
+IMPORT_RUNS = 3
+
 TARGETS = {
     "import_rows_per_s": 10_000,
     "import_ratio": 25,
@@ -248,15 +250,20 @@ def measure_import(rows: int, year: int) -> dict:
     def clear():
         Drill.objects.filter(name__startswith="基准导入演练").delete()
 
-    clear()
-    t = time.perf_counter()
-    validation = validate(spec, "bench.xlsx", data, staff)
-    assert validation.ok, validation.errors[:5]
-    assert len(validation.to_add) == rows, len(validation.to_add)
-    t_valid = time.perf_counter() - t
-    apply(spec, validation, staff, source="bench")
-    ours = time.perf_counter() - t
-    assert Drill.objects.filter(name__startswith="基准导入演练").count() == rows
+    def ours_once() -> tuple[float, float]:
+        clear()
+        t = time.perf_counter()
+        validation = validate(spec, "bench.xlsx", data, staff)
+        assert validation.ok, validation.errors[:5]
+        assert len(validation.to_add) == rows, len(validation.to_add)
+        t_valid = time.perf_counter() - t
+        apply(spec, validation, staff, source="bench")
+        total = time.perf_counter() - t
+        assert Drill.objects.filter(name__startswith="基准导入演练").count() == rows
+        return total, t_valid
+
+    # The median of three (by total time): one run on a shared machine is a sample of its neighbours too.
+    ours, t_valid = sorted(ours_once() for _ in range(IMPORT_RUNS))[IMPORT_RUNS // 2]
     clear()
 
     t = time.perf_counter()
@@ -268,6 +275,7 @@ def measure_import(rows: int, year: int) -> dict:
     clear()
     return {
         "rows": rows,
+        "runs": IMPORT_RUNS,
         "ours_s": round(ours, 2),
         "ours_validate_s": round(t_valid, 2),
         "ours_rows_per_s": round(rows / ours),
@@ -548,7 +556,7 @@ def table(results: dict) -> list[tuple[str, str, str, str, str]]:
             (
                 "导入 演练 ours",
                 f"{imp['rows']:,} rows, {size}",
-                f"{imp['ours_rows_per_s']:,} rows/s",
+                f"{imp['ours_rows_per_s']:,} rows/s (median of {imp.get('runs', 1)})",
                 f"django-import-export {imp['import_export_rows_per_s']:,} rows/s",
                 verdict(imp["ours_rows_per_s"], TARGETS["import_rows_per_s"], False),
             )
