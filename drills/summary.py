@@ -18,6 +18,7 @@ from emergency.summary import (
     Table,
     breakdown_by_child,
     breakdown_by_unit,
+    detail_rows,
     labels,
     rate,
     year_range,
@@ -122,9 +123,7 @@ def _details(drills):
         "duration_minutes",
         "problems_found",
     )
-    for code, name, drill, held_on, drill_type, form, plan, students, staff, minutes, problems in rows.iterator(
-        chunk_size=2000
-    ):
+    for code, name, drill, held_on, drill_type, form, plan, students, staff, minutes, problems in detail_rows(rows):
         yield [
             code,
             name,

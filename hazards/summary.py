@@ -16,7 +16,17 @@ from django.utils import timezone
 
 from emergency.dashboard import Chart, Metric, Panel, both_years, per_child
 from emergency.models import Organization, OrganizationKind
-from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, labels, rate, year_range
+from emergency.summary import (
+    Figure,
+    Section,
+    Table,
+    breakdown_by_child,
+    breakdown_by_unit,
+    detail_rows,
+    labels,
+    rate,
+    year_range,
+)
 
 from .choices import CampaignKind, HazardCategory, HazardLevel, HazardStatus
 from .models import Hazard, InspectionCampaign, local_today
@@ -172,7 +182,7 @@ def _detail_rows(queryset, cutoff: datetime.date, late_before: datetime.date):
         rectified_on,
         status,
         closed_on,
-    ) in rows.iterator(chunk_size=2000):
+    ) in detail_rows(rows):
         open_at_end = closed_on is None or closed_on >= cutoff
         yield [
             code,

@@ -13,7 +13,16 @@ from django.urls import reverse
 
 from emergency.dashboard import Metric, Panel, both_years, per_child
 from emergency.models import Organization, OrganizationKind
-from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, labels, year_range
+from emergency.summary import (
+    Figure,
+    Section,
+    Table,
+    breakdown_by_child,
+    breakdown_by_unit,
+    detail_rows,
+    labels,
+    year_range,
+)
 
 from .choices import SCHOOL_FORMS, OutreachForm, Topic
 from .models import COUNTS, OutreachCampaign, OutreachEvent
@@ -115,7 +124,7 @@ def _details(events):
         "topics",
         *COUNTS,
     )
-    for code, unit, name, held_on, form, chosen, *figures in rows.iterator(chunk_size=2000):
+    for code, unit, name, held_on, form, chosen, *figures in detail_rows(rows):
         yield [code, unit, name, held_on, forms.get(form, form), "、".join(topics.get(t, t) for t in chosen), *figures]
 
 

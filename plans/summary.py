@@ -11,7 +11,16 @@ from django.utils import timezone
 
 from emergency.dashboard import Metric, Panel, per_child
 from emergency.models import Organization, OrganizationKind
-from emergency.summary import Figure, Section, Table, breakdown_by_child, breakdown_by_unit, labels, year_range
+from emergency.summary import (
+    Figure,
+    Section,
+    Table,
+    breakdown_by_child,
+    breakdown_by_unit,
+    detail_rows,
+    labels,
+    year_range,
+)
 
 from .choices import PlanCategory, PlanStatus
 from .models import EmergencyPlan
@@ -109,7 +118,7 @@ def summarize(org: Organization, year: int) -> Section:
                     revision,
                     states.get(status, status),
                 ]
-                for code, unit, name, category, version, issued, revision, status in detail.iterator(chunk_size=2000)
+                for code, unit, name, category, version, issued, revision, status in detail_rows(detail)
             ),
             kind="detail",
             total=len(own) + counts["below"],

@@ -21,6 +21,7 @@ from emergency.summary import (
     Table,
     breakdown_by_child,
     breakdown_by_unit,
+    detail_rows,
     labels,
     rate,
     year_range,
@@ -203,7 +204,7 @@ def _ledger(lines):
         "expires_on",
         "last_checked_on",
     )
-    for code, unit, item, category, *rest in rows.iterator(chunk_size=2000):
+    for code, unit, item, category, *rest in detail_rows(rows):
         yield [code, unit, item, categories.get(category, category), *rest]
 
 
