@@ -137,13 +137,18 @@ def organisation_panel(org: Organization, year: int) -> Panel:
     return panel
 
 
-def built_panels(org: Organization, year: int) -> list[Panel]:
-    """Every area's panel for `org` and `year`, from the cache while the database is unchanged."""
+def built_panels(org: Organization, year: int) -> tuple[list[Panel], list[dict]]:
+    """Every area's panel for `org` and `year`, and the rows of the table of its children (each
+    child with its figures), from the cache while the database is unchanged."""
     return snapshot_cached(f"dashboard:{org.pk}:{year}", lambda: _build(org, year))
 
 
-def _build(org: Organization, year: int) -> list[Panel]:
-    return [build(org, year) for _label, build in panels]
+def _build(org: Organization, year: int) -> tuple[list[Panel], list[dict]]:
+    built = [build(org, year) for _label, build in panels]
+    columns = [(panel, key) for panel in built for key, _label, _url in panel.columns]
+    children = Organization.objects.filter(parent=org).order_by("code").values("pk", "code", "name", "kind")
+    rows = [{**c, **{key: panel.by_child.get(c["code"], {}).get(key, 0) for panel, key in columns}} for c in children]
+    return built, rows
 
 
 def list_filters(org: Organization, year: int, with_year: bool = True) -> str:
@@ -202,13 +207,8 @@ class ChildrenTable(tables.Table):
         return record["filters"]
 
 
-def children_table(request, org: Organization, year: int, built: list[Panel]) -> ChildrenTable:
-    columns = [(panel, key, label, url) for panel in built for key, label, url in panel.columns]
-    rows = [
-        {**child, **{key: panel.by_child.get(child["code"], {}).get(key, 0) for panel, key, _label, _url in columns}}
-        for child in Organization.objects.filter(parent=org).order_by("code").values("pk", "code", "name", "kind")
-    ]
-    extra = [(key, FigureColumn(url, verbose_name=label)) for _panel, key, label, url in columns]
+def children_table(request, year: int, built: list[Panel], rows: list[dict]) -> ChildrenTable:
+    extra = [(key, FigureColumn(url, verbose_name=label)) for panel in built for key, label, url in panel.columns]
     table = ChildrenTable(rows, year, extra_columns=extra)
     RequestConfig(request, paginate={"per_page": CHILDREN_PER_PAGE}).configure(table)
     return table
@@ -231,8 +231,8 @@ def dashboard(request):
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         raise Http404 from None
-    built = built_panels(org, year)
-    table = children_table(request, org, year, built)
+    built, rows = built_panels(org, year)
+    table = children_table(request, year, built, rows)
     for panel in built:
         for metric in panel.metrics:
             if metric.url:
