@@ -208,9 +208,7 @@ class SheetWriter:
                     ws.write_blank(row, column, None, style)
                 continue
             kind = type(value)
-            if kind is str:
-                ws.write_string(row, column, safe_text(ILLEGAL_CHARACTERS_RE.sub("", value)), style)
-            elif kind is int:
+            if kind is int:
                 ws.write_number(row, column, value, style)
             elif kind is bool:
                 ws.write_boolean(row, column, value, style)
@@ -222,7 +220,7 @@ class SheetWriter:
                 ws.write_datetime(row, column, local.replace(tzinfo=None), style or self.formats[kind])
             elif kind is datetime.date:
                 ws.write_datetime(row, column, value, style or self.formats[kind])
-            else:  # lazy translations and the like
+            else:  # text, and lazy translations and the like as text
                 ws.write_string(row, column, safe_text(ILLEGAL_CHARACTERS_RE.sub("", str(value))), style)
         self.row = row + 1
 
