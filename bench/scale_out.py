@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import datetime
 import json
 import os
@@ -128,6 +129,21 @@ class Worker:
             os.killpg(self.process.pid, signal.SIGKILL)  # a pool child left behind by a dead parent
         except ProcessLookupError:
             pass
+
+
+@contextlib.contextmanager
+def worker_running(name: str, env: dict, logdir: Path):
+    """One worker on the broker of `env`, as `deploy/emergency-worker.service` runs it beside the
+    site: the dashboard's refreshes need one (emergency/cache.py)."""
+    from emergency.celery import app
+
+    app.control.purge()
+    worker = Worker(name, env, logdir)
+    try:
+        wait_for_ping(app, [worker])
+        yield worker
+    finally:
+        worker.stop()
 
 
 def private_broker(env: dict) -> tuple[str, bool]:

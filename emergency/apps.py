@@ -8,8 +8,8 @@ class EmergencyConfig(AppConfig):
     verbose_name = _("应急管理工作台")
 
     def ready(self) -> None:
-        from . import registry
-        from .dashboard import organisation_panel, register_panel
+        from . import cache, registry
+        from .dashboard import build_figures, organisation_panel, register_panel
         from .demo import build_leadership
         from .organizations import OrganizationImport
         from .summary import register_section, summarize_organisation
@@ -22,3 +22,5 @@ class EmergencyConfig(AppConfig):
         registry.register_demo("emergency", build_leadership)
         register_section("emergency", summarize_organisation)
         register_panel("emergency", organisation_panel)
+        cache.register("dashboard", build_figures)
+        cache.register("todo", registry.build_todo)

@@ -8,8 +8,9 @@ charts with ECharts from JSON blocks (no inline script) and links every number t
 behind it.
 
 The panels are the costly part (aggregates over every record of the subtree), so they are kept in
-the cache under the database's snapshot (`emergency.cache`): a cached panel is never older than
-the data."""
+the cache with the database snapshot they were built under (`emergency.cache`): a city's are built
+again in the request after any write; a province's, which take seconds, are shown as last built
+(the page says when) while a worker builds them again."""
 
 from __future__ import annotations
 
@@ -29,8 +30,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
-from . import registry
-from .cache import snapshot_cached
+from . import cache, registry
 from .models import LeadershipGroup, Organization, OrganizationKind
 from .summary import child_code, rate, year_range
 
@@ -137,13 +137,14 @@ def organisation_panel(org: Organization, year: int) -> Panel:
     return panel
 
 
-def built_panels(org: Organization, year: int) -> tuple[list[Panel], list[dict]]:
+def built_panels(org: Organization, year: int) -> cache.Built:
     """Every area's panel for `org` and `year`, and the rows of the table of its children (each
-    child with its figures), from the cache while the database is unchanged."""
-    return snapshot_cached(f"dashboard:{org.pk}:{year}", lambda: _build(org, year))
+    child with its figures), as the cache has them (`.value`)."""
+    return cache.latest("dashboard", f"{org.pk}:{year}", org.pk, year)
 
 
-def _build(org: Organization, year: int) -> tuple[list[Panel], list[dict]]:
+def build_figures(org_pk: int, year: int) -> tuple[list[Panel], list[dict]]:
+    org = Organization.objects.get(pk=org_pk)
     built = [build(org, year) for _label, build in panels]
     columns = [(panel, key) for panel in built for key, _label, _url in panel.columns]
     children = Organization.objects.filter(parent=org).order_by("code").values("pk", "code", "name", "kind")
@@ -231,7 +232,8 @@ def dashboard(request):
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         raise Http404 from None
-    built, rows = built_panels(org, year)
+    figures = built_panels(org, year)
+    built, rows = figures.value
     table = children_table(request, year, built, rows)
     for panel in built:
         for metric in panel.metrics:
@@ -259,6 +261,7 @@ def dashboard(request):
             "year": year,
             "years": range(year + 1, year - 5, -1),
             "panels": built,
+            "figures": figures,
             "table": table,
             "charts": [
                 {

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .cache import snapshot_cached
+from . import cache
 
 if TYPE_CHECKING:
     from .imports import ImportSpec
@@ -57,8 +57,14 @@ def todo(user) -> list[HomeItem]:
     """The user's to-do lines that have something in them, from every area (home page and
     dashboard). The areas count in the user's scope by organisation and role, so users who share
     those share one cache entry."""
-    key = f"todo:{user.organization_id}:{user.role}:{user.sees_everything}"
-    return snapshot_cached(key, lambda: [item for panel in home_panels for item in panel(user) if item.count])
+    return cache.latest("todo", f"{user.organization_id}:{user.role}:{user.sees_everything}", user.pk).value
+
+
+def build_todo(user_pk: int) -> list[HomeItem]:
+    from .models import User  # the registry is imported before the models are ready
+
+    user = User.objects.select_related("organization").get(pk=user_pk)
+    return [item for panel in home_panels for item in panel(user) if item.count]
 
 
 def register_home_panel(panel: Callable[..., list]) -> None:

@@ -182,6 +182,9 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
+# Figures (dashboard panels, to-do lines) whose last build took longer than this many seconds are
+# rebuilt by a worker after a write while the request shows the last ones (emergency/cache.py).
+FIGURES_BUILD_BUDGET = float(envstr("FIGURES_BUILD_BUDGET", "0.3"))
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

@@ -8,11 +8,11 @@ from celery import shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from . import compiler, registry
+from . import cache, compiler, registry
 from .imports import ImportConflict, ImportSpec, Validation, apply, validate
 from .models import ImportJob, JobStatus, SummaryRun, User
 
@@ -211,3 +211,11 @@ def requeue_waiting_summaries() -> int:
         queue_summary(run)
         count += 1
     return count
+
+
+@shared_task
+def refresh_figures(name: str, key: str, args: list, language: str) -> None:
+    """Build a dashboard's panels or to-do lines again after a write (emergency/cache.py); a lost
+    refresh costs nothing but staleness until the next view queues another."""
+    with translation.override(language):
+        cache.refresh(name, key, args)

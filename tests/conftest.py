@@ -27,6 +27,15 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Figures are kept for days, under ids a new test database gives out again: each test starts
+    # with none, as a new installation would.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class Tree:
     city: Organization

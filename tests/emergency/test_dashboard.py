@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from emergency.dashboard import CHILDREN_PER_PAGE
-from emergency.models import Role
+from emergency.models import Organization, Role
 from tests.factories import make_org, make_user
+from tests.worker import celery_worker, wait_for  # noqa: F401
 
 from .conftest import YEAR, group
 
@@ -79,14 +80,15 @@ def test_query_count_does_not_grow_with_the_tree(client, personas, known_tree, d
             group(school)
     client.force_login(personas.leader)
     # 3: session, user, user's organisation; 2: the database snapshot, for the panels and for the to-do
-    # lines (a test's own open transaction has written, so both are built); 1: the district table's children
-    # (read with the panels);
+    # lines (a test's own open transaction has written, so both are built); 2: the organisation and the
+    # user they are built for (a worker builds them from ids); 1: the district table's children (read
+    # with the panels);
     # per panel: 体系建设 2 (units, groups per child), 预案 2 (totals, per child), 演练 5 (both years, by month,
     # per child, compliance's requirements and districts judged by the database), 隐患 5 (found both
     # years, closed/open/overdue, by category, by state, per child), 物资 3 (totals, units below
     # standard, per child), 值班 3 (the bureau's roster, incidents, per child), 宣传 2 (both years,
     # per child); the to-do panels 6 (plans, drill schedules, hazards, supply alerts, census, incidents).
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(36):
         assert client.get(reverse("emergency:dashboard"), {"year": YEAR}).status_code == 200
 
 
@@ -105,6 +107,53 @@ def test_panels_come_from_the_cache_until_a_write_commits(transactional_db, clie
     client.cookies["django_language"] = "en"  # labels are translated when built: another entry
     english = client.get(url, {"year": YEAR})
     assert english.status_code == 200 and metric(english, "group_rate") == 60.0
+
+
+def test_slow_panels_are_shown_as_last_built_while_a_worker_builds_them_again(
+    client,
+    personas,
+    known_tree,
+    celery_worker,  # noqa: F811
+    settings,
+):
+    settings.FIGURES_BUILD_BUDGET = 0  # every build is "slow", as a province's are
+    client.force_login(personas.leader)
+    url = reverse("emergency:dashboard")
+    first = client.get(url, {"year": YEAR})  # nothing to show yet: built in the request
+    assert metric(first, "group_rate") == 40.0 and not first.context["figures"].refreshing
+    group(known_tree.school_a2)  # committed at once: no test transaction here
+    stale = client.get(url, {"year": YEAR})
+    assert metric(stale, "group_rate") == 40.0 and stale.context["figures"].refreshing
+    assert "正在重新统计" in stale.content.decode()
+    assert stale.context["figures"].built_at == first.context["figures"].built_at
+
+    def refreshed():
+        return not client.get(url, {"year": YEAR}).context["figures"].refreshing
+
+    wait_for(refreshed)
+    fresh = client.get(url, {"year": YEAR})
+    assert metric(fresh, "group_rate") == 60.0 and fresh.context["figures"].built_at > first.context["figures"].built_at
+    assert "正在重新统计" not in fresh.content.decode()
+
+
+def test_slow_panels_are_built_in_the_request_when_the_broker_refuses_the_refresh(
+    transactional_db, client, personas, known_tree, settings, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from emergency.tasks import refresh_figures
+
+    def refused(*args, **kwargs):
+        raise OperationalError("the broker has gone away")
+
+    settings.FIGURES_BUILD_BUDGET = 0
+    client.force_login(personas.leader)
+    url = reverse("emergency:dashboard")
+    client.get(url, {"year": YEAR})
+    monkeypatch.setattr(refresh_figures, "delay", refused)
+    group(known_tree.school_a2)
+    response = client.get(url, {"year": YEAR})
+    assert metric(response, "group_rate") == 60.0 and not response.context["figures"].refreshing
 
 
 def test_the_dashboard_serves_without_its_cache(transactional_db, client, personas, known_tree, settings):
@@ -126,21 +175,21 @@ def test_one_request_builds_the_panels_the_others_wait_for_them(transactional_db
 
     from django.db import connections
 
-    from emergency import dashboard
+    from emergency import cache, dashboard
 
     builds = []
 
-    def slow_build(org, year):
-        builds.append(org.pk)
+    def slow_build(org_pk, year):
+        builds.append(org_pk)
         time.sleep(0.5)  # long enough for the second request to find the first building
-        return [dashboard.Panel(f"{org.code} {year}")], []
+        return [dashboard.Panel(f"{Organization.objects.get(pk=org_pk).code} {year}")], []
 
-    monkeypatch.setattr(dashboard, "_build", slow_build)
+    monkeypatch.setitem(cache.builders, "dashboard", slow_build)
     results = []
 
     def request():
         try:
-            results.append(dashboard.built_panels(known_tree.city, YEAR))
+            results.append(dashboard.built_panels(known_tree.city, YEAR).value)
         finally:
             connections.close_all()
 

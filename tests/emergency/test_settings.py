@@ -41,3 +41,19 @@ def test_deploy_check_reports_nothing_with_production_variables():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_gunicorn_loads_the_site_with_the_deployed_settings():
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--print-config", "emergency.wsgi"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**base, **PRODUCTION},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    settings = dict(map(str.strip, line.split(" = ", 1)) for line in result.stdout.splitlines() if " = " in line)
+    assert settings["worker_class"] == "gthread" and settings["threads"] == "2"
+    assert int(settings["workers"]) == 2 * os.cpu_count() + 1
