@@ -577,7 +577,28 @@ def machine() -> dict:
         "cpu": cpu,
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "speed": machine_speed(),
     }
+
+
+def machine_speed() -> dict:
+    """Two fixed workloads, so that figures from machines of one kind on different days can be
+    compared (a shared machine's speed varies several times over between sessions): ten million
+    additions in a Python loop, and PostgreSQL counting ten million generated rows; median of 3."""
+    from django.db import connection
+
+    def python_loop():
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        return total
+
+    def postgres_count():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM generate_series(1, 10000000)")
+            cursor.fetchone()
+
+    return {"python_loop_ms": median_ms(python_loop, 3), "postgres_count_ms": median_ms(postgres_count, 3)}
 
 
 def verdict(value, target, smaller_is_better=True) -> str:
@@ -701,6 +722,11 @@ def print_table(results: dict) -> None:
     print(
         f"\nMachine: {m['nproc']} CPU ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}; year {results['year']}"
     )
+    if speed := m.get("speed"):
+        print(
+            f"  speed: a Python loop of 10 M additions {speed['python_loop_ms']} ms, "
+            f"PostgreSQL counting 10 M rows {speed['postgres_count_ms']} ms"
+        )
     for s, data in sorted(results["scales"].items(), key=lambda kv: int(kv[0])):
         print(f"  scale {s}: loaded in {data['load_s']} s: " + ", ".join(f"{k} {v:,}" for k, v in data["rows"].items()))
     rows = [("figure", "data size", "value", "baseline / detail", "target")] + table(results)
