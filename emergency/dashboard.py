@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlencode
 
 import django_tables2 as tables
@@ -32,6 +33,7 @@ from django_tables2 import RequestConfig
 
 from . import cache, registry
 from .models import LeadershipGroup, Organization, OrganizationKind
+from .parallel import side_by_side
 from .summary import child_code, rate, year_range
 
 
@@ -145,7 +147,7 @@ def built_panels(org: Organization, year: int) -> cache.Built:
 
 def build_figures(org_pk: int, year: int) -> tuple[list[Panel], list[dict]]:
     org = Organization.objects.get(pk=org_pk)
-    built = [build(org, year) for _label, build in panels]
+    built = list(side_by_side([partial(build, org, year) for _label, build in panels]))
     columns = [(panel, key) for panel in built for key, _label, _url in panel.columns]
     children = Organization.objects.filter(parent=org).order_by("code").values("pk", "code", "name", "kind")
     rows = [{**c, **{key: panel.by_child.get(c["code"], {}).get(key, 0) for panel, key in columns}} for c in children]

@@ -156,6 +156,26 @@ def test_slow_panels_are_built_in_the_request_when_the_broker_refuses_the_refres
     assert metric(response, "group_rate") == 60.0 and not response.context["figures"].refreshing
 
 
+def test_panels_built_side_by_side_match_one_by_one_and_close_their_connections(transactional_db, known_tree):
+    from django.db import transaction
+
+    from emergency.dashboard import build_figures
+
+    def open_connections():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+            return cursor.fetchone()[0]
+
+    group(known_tree.school_a2)
+    before = open_connections()
+    side_by_side = build_figures(known_tree.city.pk, YEAR)
+    assert open_connections() == before
+    with transaction.atomic():  # inside a transaction: one by one, on its own connection
+        one_by_one = build_figures(known_tree.city.pk, YEAR)
+    assert side_by_side == one_by_one
+    assert [p.title for p in side_by_side[0]][:2] == ["体系建设", "应急预案"]  # in registration order
+
+
 def test_the_dashboard_serves_without_its_cache(transactional_db, client, personas, known_tree, settings):
     settings.CACHES = {
         "default": {
