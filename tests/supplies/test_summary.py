@@ -68,6 +68,15 @@ def test_city_figures_count_the_stock_as_it_stood_at_year_end(year_2025):
     assert {"过期物资数", "维护保养次数", "未达储备标准单位数", "物资普查确认率"} <= {f.label for f in section.figures}
 
 
+def test_dashboard_panel_counts_the_lines_held_now(year_2025):
+    from supplies.summary import panel
+
+    result = panel(year_2025.city, 2025)
+    metrics = {m.key: m.value for m in result.metrics}
+    assert (metrics["supply_kinds"], metrics["supplies_expired"]) == (2, 1)  # extinguishers and kits; the kits
+    assert {code: row["supplies_expired"] for code, row in result.by_child.items()} == {"DA": 1, "DB": 0}
+
+
 def test_city_narrative_takes_every_number_from_the_records(year_2025):
     text = "".join(summarize(year_2025.city, 2025).paragraphs)
     assert text.startswith("对全市教育系统应急救援物资、装备进行了统计排查")
