@@ -58,8 +58,8 @@ class Built:
     value: Any
     built_at: datetime.datetime
     seconds: float  # what the build cost
-    state: str = ""  # the snapshot it was built under
-    day: datetime.date | None = None
+    state: str  # the snapshot it was built under
+    day: datetime.date
     refreshing: bool = False  # newer data has committed; a worker is building the new value
 
     def current(self, state: str) -> bool:
@@ -74,12 +74,12 @@ def latest(name: str, key: str, *args) -> Built:
     if writing:
         return _build(name, args, state)
     stored = _key(name, key)
-    lock = f"{stored}:building"
+    lock = _lock(stored)
     try:
         last = cache.get(stored)
         if last is not None and last.current(state):
             return last
-        if last is not None and last.seconds > settings.FIGURES_BUILD_BUDGET and _refresh_later(name, key, args):
+        if last is not None and last.seconds > settings.FIGURES_BUILD_BUDGET and _refresh_later(name, key, args, lock):
             return dataclasses.replace(last, refreshing=True)
         if not cache.add(lock, 1, BUILD_WAIT_SECONDS):
             waited = _wait_for(stored, lock, state)
@@ -106,14 +106,13 @@ def refresh(name: str, key: str, args: list) -> None:
         if last is None or not last.current(state):
             cache.set(stored, _build(name, args, state), KEEP_SECONDS)
     finally:
-        cache.delete(f"{stored}:building")
+        cache.delete(_lock(stored))
 
 
-def _refresh_later(name: str, key: str, args) -> bool:
+def _refresh_later(name: str, key: str, args, lock: str) -> bool:
     """Queue a refresh unless one is queued already; False if the broker will not take it."""
     from .tasks import refresh_figures  # tasks imports the registry, which imports this module
 
-    lock = f"{_key(name, key)}:building"
     if not cache.add(lock, 1, BUILD_WAIT_SECONDS):
         return True
     try:
@@ -133,6 +132,11 @@ def _snapshot() -> tuple[str, bool]:
 
 def _key(name: str, key: str) -> str:
     return f"figures:{name}:{key}:{get_language()}"
+
+
+def _lock(stored: str) -> str:
+    """Held while a request or a worker builds the value stored under `stored`."""
+    return f"{stored}:building"
 
 
 def _build(name: str, args, state: str) -> Built:
