@@ -418,13 +418,15 @@ def http_targets(year: int) -> dict[str, list[str]]:
 
 
 def measure_http(year: int, env: dict, users: int, seconds: int, tmp: Path) -> dict:
-    """gunicorn as deployed (deploy/gunicorn.conf.py: 2 × CPUs + 1 workers, 2 threads) under locust headless: `users`
-    signed-in readers with one to five seconds between pages (bench/locustfile.py)."""
+    """gunicorn as deployed (deploy/gunicorn.conf.py) under locust headless: `users` signed-in
+    readers with one to five seconds between pages (bench/locustfile.py)."""
     import csv
+    import runpy
 
     port = free_port()
     server_env = {**env, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
-    workers = (os.cpu_count() or 1) * 2 + 1  # as deploy/gunicorn.conf.py starts them
+    config = ROOT / "deploy" / "gunicorn.conf.py"
+    workers = runpy.run_path(str(config))["workers"]  # for the table: what the config starts
     server = subprocess.Popen(
         [
             PYTHON,
@@ -432,7 +434,7 @@ def measure_http(year: int, env: dict, users: int, seconds: int, tmp: Path) -> d
             "gunicorn",
             "emergency.wsgi",
             "-c",
-            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            str(config),
             "-b",
             f"127.0.0.1:{port}",
             # Longer than the readers' longest pause (5 s): with gunicorn's default of 2 s a reader
