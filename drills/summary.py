@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 
-from emergency.dashboard import Chart, Metric, Panel, both_years, per_child
+from emergency.dashboard import Chart, Metric, Panel, both_years, per_child, summed, two_years, year_measures
 from emergency.models import Organization, OrganizationKind
 from emergency.summary import (
     Figure,
@@ -242,22 +242,25 @@ def narrative(org: Organization, year: int, totals: dict, drills, standing) -> l
 
 
 def panel(org: Organization, year: int) -> Panel:
-    """演练: drills and participants this year against last, drills by month, per district, and
-    compliance (five queries: three here and the compliance module's two, whatever the size of the
+    """演练: drills and participants this year against last, per child and in all, drills by month,
+    and compliance (four queries: two here and the compliance module's two, whatever the size of the
     tree)."""
-    drills = Drill.objects.in_subtree(org)
-    now, before = both_years(
+    drills = Drill.objects.in_subtree(org).filter(two_years("held_on", year))
+    by_child = per_child(
         drills,
-        "held_on",
-        year,
-        drills=(Count, "pk", None),
-        people=(Sum, Coalesce("students", 0) + Coalesce("staff", 0), None),
+        org,
+        **year_measures(
+            "held_on",
+            year,
+            drills=(Count, "pk", None),
+            people=(Sum, Coalesce("students", 0) + Coalesce("staff", 0), None),
+        ),
     )
+    now, before = both_years(summed(by_child), "drills", "people")
     months = dict.fromkeys(range(1, 13), 0)
     months_before = dict.fromkeys(range(1, 13), 0)
     for held_year, month, n in (
-        drills.filter(held_on__gte=datetime.date(year - 1, 1, 1), held_on__lt=datetime.date(year + 1, 1, 1))
-        .annotate(y=ExtractYear("held_on"), m=ExtractMonth("held_on"))
+        drills.annotate(y=ExtractYear("held_on"), m=ExtractMonth("held_on"))
         .values_list("y", "m")
         .annotate(n=Count("pk"))
         .order_by()
@@ -294,9 +297,8 @@ def panel(org: Organization, year: int) -> Panel:
         ("drill_compliance", "演练达标率(%)", reverse("drills:compliance")),
     ]
     result.compare = ["drill_compliance"]
-    start, end = year_range(year)
-    for code, row in per_child(drills.filter(held_on__gte=start, held_on__lt=end), org, n=Count("pk")).items():
-        result.by_child.setdefault(code, {})["drills_held"] = row["n"]
+    for code, row in by_child.items():
+        result.by_child.setdefault(code, {})["drills_held"] = row["drills__now"]
     for group in standing.groups:
         result.by_child.setdefault(group.code, {})["drill_compliance"] = group.rate
     return result

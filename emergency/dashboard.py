@@ -15,6 +15,7 @@ again in the request after any write; a province's, which take seconds, are show
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -22,7 +23,7 @@ from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Aggregate, Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -90,13 +91,26 @@ def register_panel(app_label: str, build: PanelBuilder) -> None:
 
 
 def per_child(queryset, org: Organization, path_field: str = "organization__path", **measures) -> dict[str, dict]:
-    """Measures grouped by the child of `org` each record's organisation sits under: one query."""
+    """Measures grouped by the child of `org` each record's organisation sits under: one query.
+    The records of `org` itself come under the key "", so `summed()` of the result is the subtree's
+    total and a panel needs no second scan for its headline figures."""
     rows = queryset.annotate(child=child_code(org, path_field)).values("child").annotate(**measures).order_by()
     return {row.pop("child"): row for row in rows}
 
 
-def both_years(queryset, date_field: str, year: int, **measures) -> tuple[dict, dict]:
-    """Measures for `year` and the year before, in one query (conditional aggregates)."""
+def summed(by_child: dict[str, dict]) -> Counter:
+    """Each measure of `per_child()` added up over the children: the subtree's total (0 where the
+    subtree has no records)."""
+    totals = Counter()
+    for row in by_child.values():
+        for name, value in row.items():
+            totals[name] += value or 0
+    return totals
+
+
+def year_measures(date_field: str, year: int, **measures) -> dict[str, Aggregate]:
+    """Each measure, given as (function, field, condition or None), over `year` (`<name>__now`) and
+    over the year before (`<name>__before`): conditional aggregates, so one query has both."""
     start, end = year_range(year)
     before = datetime.date(year - 1, 1, 1)
     aggregates = {}
@@ -106,10 +120,18 @@ def both_years(queryset, date_field: str, year: int, **measures) -> tuple[dict, 
         extra = condition or Q()
         aggregates[f"{name}__now"] = function(field_name, filter=this_year & extra)
         aggregates[f"{name}__before"] = function(field_name, filter=last_year & extra)
-    values = queryset.aggregate(**aggregates)
-    now = {name: values[f"{name}__now"] or 0 for name in measures}
-    previous = {name: values[f"{name}__before"] or 0 for name in measures}
-    return now, previous
+    return aggregates
+
+
+def two_years(date_field: str, year: int) -> Q:
+    """`year` and the year before, the span `year_measures()` counts: filtering on it keeps the scan
+    from growing with the years of records kept."""
+    return Q(**{f"{date_field}__gte": datetime.date(year - 1, 1, 1), f"{date_field}__lt": year_range(year)[1]})
+
+
+def both_years(totals: Counter, *names: str) -> tuple[dict, dict]:
+    """The `year_measures()` named, split into this year's and the year before's."""
+    return {name: totals[f"{name}__now"] for name in names}, {name: totals[f"{name}__before"] for name in names}
 
 
 def organisation_panel(org: Organization, year: int) -> Panel:

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from emergency.dashboard import Chart, Metric, Panel, both_years, per_child
+from emergency.dashboard import Chart, Metric, Panel, both_years, per_child, summed, year_measures
 from emergency.models import Organization, OrganizationKind
 from emergency.summary import (
     Figure,
@@ -249,19 +249,23 @@ def _narrative(org, campaigns, totals, share, by_category) -> list[str]:
 
 
 def panel(org: Organization, year: int) -> Panel:
-    """隐患: found, closed, overdue and the rate, this year against last; by category and by state
-    (four queries)."""
+    """隐患: found, closed, overdue and the rate, this year against last, per child and in all (one
+    query); found this year by category and by state (one more)."""
     start, end = year_range(year)
     cutoff = min(timezone.localdate(), end - datetime.timedelta(days=1))
     hazards = Hazard.objects.in_subtree(org)
-    now, before = both_years(hazards, "found_on", year, found=(Count, "pk", None))
     open_at_end = Q(found_on__lt=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=end))
-    totals = hazards.aggregate(
+    by_child = per_child(
+        hazards,
+        org,
+        **year_measures("found_on", year, found=(Count, "pk", None)),
         closed=Count("pk", filter=Q(closed_on__gte=start, closed_on__lt=end)),
         closed_before=Count("pk", filter=Q(closed_on__gte=datetime.date(year - 1, 1, 1), closed_on__lt=start)),
         open=Count("pk", filter=open_at_end),
         overdue=Count("pk", filter=open_at_end & Q(deadline__lt=cutoff)),
     )
+    totals = summed(by_child)
+    now, before = both_years(totals, "found")
     url = reverse("hazards:hazard_list")
     result = Panel("隐患排查整治")
     closing_rate = rate(totals["closed"], totals["closed"] + totals["open"])
@@ -278,15 +282,17 @@ def panel(org: Organization, year: int) -> Panel:
         ),
         Metric("hazards_overdue", "逾期未整改隐患", totals["overdue"], "个", url=url, level="danger"),
     ]
+    categories, states = Counter(), Counter()
     found = hazards.filter(found_on__gte=start, found_on__lt=end)
-    categories = dict(found.values_list("category").annotate(n=Count("pk")).order_by())
-    states = dict(found.values_list("status").annotate(n=Count("pk")).order_by())
+    for category, status, n in found.values_list("category", "status").annotate(n=Count("pk")).order_by():
+        categories[category] += n
+        states[status] += n
     result.charts.append(
         Chart(
             "hazards_by_category",
             "各类隐患数",
             [str(label) for _v, label in HazardCategory.choices],
-            [("隐患数", [categories.get(v, 0) for v, _l in HazardCategory.choices])],
+            [("隐患数", [categories[v] for v, _l in HazardCategory.choices])],
         )
     )
     result.charts.append(
@@ -294,19 +300,13 @@ def panel(org: Organization, year: int) -> Panel:
             "hazards_by_state",
             "隐患整改状态",
             [str(label) for _v, label in HazardStatus.choices],
-            [("隐患数", [states.get(v, 0) for v, _l in HazardStatus.choices])],
+            [("隐患数", [states[v] for v, _l in HazardStatus.choices])],
             kind="pie",
         )
     )
     result.columns = [("hazard_rate", "隐患整改率(%)", url), ("hazards_overdue", "逾期隐患", url)]
     result.compare = ["hazard_rate"]
-    for code, row in per_child(
-        hazards,
-        org,
-        closed=Count("pk", filter=Q(closed_on__gte=start, closed_on__lt=end)),
-        open=Count("pk", filter=open_at_end),
-        overdue=Count("pk", filter=open_at_end & Q(deadline__lt=cutoff)),
-    ).items():
+    for code, row in by_child.items():
         result.by_child[code] = {
             "hazard_rate": rate(row["closed"], row["closed"] + row["open"]),
             "hazards_overdue": row["overdue"],

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from emergency.dashboard import Metric, Panel, both_years, per_child
+from emergency.dashboard import Metric, Panel, both_years, per_child, summed, two_years, year_measures
 from emergency.models import Organization, OrganizationKind
 from emergency.summary import (
     Figure,
@@ -197,9 +197,12 @@ def _narrative(org, year, totals, by_form, forms_used, topics_used) -> list[str]
 
 
 def panel(org: Organization, year: int) -> Panel:
-    """宣传: events, participants and materials this year against last (two queries)."""
-    events = OutreachEvent.objects.in_subtree(org)
-    now, before = both_years(events, "held_on", year, events=(Count, "pk", None), **{f: (Sum, f, None) for f in COUNTS})
+    """宣传: events, participants and materials this year against last, per child and in all (one
+    query)."""
+    measures = {"events": (Count, "pk", None), **{f: (Sum, f, None) for f in COUNTS}}
+    events = OutreachEvent.objects.in_subtree(org).filter(two_years("held_on", year))
+    by_child = per_child(events, org, **year_measures("held_on", year, **measures))
+    now, before = both_years(summed(by_child), *measures)
     url = reverse("outreach:outreachevent_list")
     result = Panel("应急管理宣传")
     result.metrics = [
@@ -215,7 +218,6 @@ def panel(org: Organization, year: int) -> Panel:
         ),
     ]
     result.columns = [("outreach_events", "宣传活动次数", url)]
-    start, end = year_range(year)
-    for code, row in per_child(events.filter(held_on__gte=start, held_on__lt=end), org, n=Count("pk")).items():
-        result.by_child.setdefault(code, {})["outreach_events"] = row["n"]
+    for code, row in by_child.items():
+        result.by_child.setdefault(code, {})["outreach_events"] = row["events__now"]
     return result

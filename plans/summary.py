@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from emergency.dashboard import Metric, Panel, per_child
+from emergency.dashboard import Metric, Panel, per_child, summed
 from emergency.models import Organization, OrganizationKind
 from emergency.summary import (
     Figure,
@@ -156,15 +156,19 @@ def narrative(org: Organization, year: int, own: list, counts: dict, earlier_own
 
 
 def panel(org: Organization, year: int) -> Panel:
-    """预案: plans in force in the subtree, and those due or overdue for revision (two queries)."""
+    """预案: plans in force in the subtree, and those due or overdue for revision, per child and in
+    all (one query)."""
     today = timezone.localdate()
     plans = EmergencyPlan.objects.in_subtree(org).filter(status=PlanStatus.CURRENT)
-    totals = plans.aggregate(
+    by_child = per_child(
+        plans,
+        org,
         current=Count("pk"),
         overdue=Count("pk", filter=Q(next_revision_on__lt=today)),
         due=Count("pk", filter=Q(next_revision_on__gte=today, next_revision_on__lte=today + datetime.timedelta(90))),
         flagged=Count("pk", filter=Q(needs_revision=True)),
     )
+    totals = summed(by_child)
     url = reverse("plans:emergencyplan_list")
     result = Panel("应急预案")
     result.metrics = [
@@ -173,6 +177,6 @@ def panel(org: Organization, year: int) -> Panel:
         Metric("plans_due", "90天内到期预案", totals["due"] + totals["flagged"], "个", url=url, level="warning"),
     ]
     result.columns = [("plans_current", "现行预案数", url)]
-    for code, row in per_child(plans, org, n=Count("pk")).items():
-        result.by_child.setdefault(code, {})["plans_current"] = row["n"]
+    for code, row in by_child.items():
+        result.by_child.setdefault(code, {})["plans_current"] = row["current"]
     return result

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from openpyxl import load_workbook
 
 from drills.models import Drill
+from emergency.dashboard import build_figures
 from emergency.demo import CITY_CODE, DEMO_YEAR
 from emergency.models import Organization, SummaryRun
 from emergency.tasks import compile_summary
@@ -95,3 +96,40 @@ def test_the_narrative_reads_like_the_seed(workbook):
         "《应急管理宣传周活动方案》",
     ):
         assert words in text, words
+
+
+def last_year_copy(record, field):
+    """The record again, dated a year earlier: the panels' figure for the year before."""
+    record.pk = record.id = None
+    setattr(record, field, getattr(record, field).replace(year=DEMO_YEAR - 1))
+    record.save()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_panels_count_what_the_summary_counts(workbook):
+    """The panels add their per-district rows up for the city's figures: they equal the summary's,
+    this year and the year before, and each district's column with the city's own records makes
+    the whole."""
+    city, run, overview = workbook
+    last_year_copy(Drill.objects.filter(**year("held_on")).first(), "held_on")
+    last_year_copy(Hazard.objects.filter(**year("found_on"), closed_on__isnull=True).first(), "found_on")
+    last_year_copy(OutreachEvent.objects.filter(**year("held_on")).first(), "held_on")
+    panels, children = build_figures(city.pk, DEMO_YEAR)
+    metrics = {m.key: m for p in panels for m in p.metrics}
+    figures = {key: (m.value, m.previous) for key, m in metrics.items()}
+    assert figures["drills_held"] == (overview["应急演练次数"], 1)
+    assert figures["drill_people"][0] == overview["参演人次"]
+    assert figures["hazards_found"] == (overview["发现隐患数"], 1)
+    assert figures["hazards_closed"][0] == overview["已整改隐患数"]
+    assert figures["outreach_events"] == (overview["宣传活动次数"], 1)
+    assert figures["outreach_people"][0] == overview["参与人次"]
+    current = EmergencyPlan.objects.filter(status="current")
+    assert figures["plans_current"][0] == current.count() > 0
+    own = {
+        "drills_held": Drill.objects.filter(organization=city, **year("held_on")).count(),
+        "outreach_events": OutreachEvent.objects.filter(organization=city, **year("held_on")).count(),
+        "plans_current": current.filter(organization=city).count(),
+    }
+    assert own["plans_current"] == 6  # the city's own plans are in the total, not in a district's row
+    for key, own_count in own.items():
+        assert sum(row[key] for row in children) + own_count == metrics[key].value
