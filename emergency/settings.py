@@ -113,6 +113,9 @@ DATABASES = {
         envstr("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/emergency"), conn_max_age=60
     )
 }
+# Memory a sort or hash may take before spilling to disk. PostgreSQL's 4 MB sends the dashboard's
+# per-district aggregates over a province's 800,000 hazards to temporary files (405 → 307 ms).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={envstr('DATABASE_WORK_MEM', '16MB')}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Event tables copy each record's foreign keys without an index: history is read per record

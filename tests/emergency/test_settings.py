@@ -57,3 +57,9 @@ def test_gunicorn_loads_the_site_with_the_deployed_settings():
     settings = dict(map(str.strip, line.split(" = ", 1)) for line in result.stdout.splitlines() if " = " in line)
     assert settings["worker_class"] == "gthread" and settings["threads"] == "2"
     assert int(settings["workers"]) == 2 * os.cpu_count() + 1
+
+
+def test_connections_take_work_mem_from_the_environment():
+    show = "from django.db import connection as c; k = c.cursor(); k.execute('SHOW work_mem'); print(k.fetchone()[0])"
+    assert manage("shell", "--no-imports", "-c", show).stdout.strip() == "16MB"
+    assert manage("shell", "--no-imports", "-c", show, DATABASE_WORK_MEM="48MB").stdout.strip() == "48MB"
