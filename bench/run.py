@@ -687,16 +687,30 @@ def table(results: dict) -> list[tuple[str, str, str, str, str]]:
                 verdict(item["median_ms"], TARGETS["list_ms"]),
             )
         )
-    if sm := big.get("summary"):
+    for s, data in sorted(scales.items(), key=lambda kv: int(kv[0])):
+        if not (sm := data.get("summary")):
+            continue
         rows.append(
             (
                 "年度总结 city",
-                f"{size}, {sm['rows']:,} rows in workbook",
+                f"scale {s} ({data['rows'].get('单位', 0):,} units), {sm['rows']:,} rows in workbook",
                 f"{sm['wall_s']} s, peak {sm['peak_rss_mb']} MB, {sm['workbook_bytes'] / 1e6:.1f} MB file",
                 f"openpyxl default mode: peak {sm['baseline_peak_rss_mb']} MB ({sm['baseline_wall_s']} s)",
                 verdict(sm["wall_s"], TARGETS["summary_s"])
                 + " / "
                 + verdict(sm["peak_rss_mb"], TARGETS["summary_rss_mb"]),
+            )
+        )
+    if len(scales) > 1 and (first := base.get("summary")) and (last := big.get("summary")):
+        units = big["rows"].get("单位", 0) / max(base["rows"].get("单位", 0), 1)
+        memory, wall = last["peak_rss_mb"] / first["peak_rss_mb"], last["wall_s"] / first["wall_s"]
+        rows.append(
+            (
+                "年度总结 growth",
+                f"scale {largest} / scale {min(int(s) for s in scales)} ({units:.0f}× the units)",
+                f"memory {memory:.2f}×, time {wall:.1f}×",
+                f"workbook rows {last['rows'] / max(first['rows'], 1):.1f}×",
+                "—",
             )
         )
     for s, data in scales.items():
@@ -795,9 +809,10 @@ def main(argv=None) -> int:
                 print("   lists: " + ", ".join(f"{x['name']} {x['median_ms']} ms" for x in data["lists"]), flush=True)
                 data["import"] = measure_import(import_rows, args.year)
                 print(f"   import: {data['import']}", flush=True)
-                connections.close_all()
-                data["summary"] = measure_summary(args.year, env, tmp)
-                print(f"   summary: {data['summary']}", flush=True)
+            # At every scale: whether the summary's time and memory stay flat as the data grows.
+            connections.close_all()
+            data["summary"] = measure_summary(args.year, env, tmp)
+            print(f"   summary: {data['summary']}", flush=True)
             # Over HTTP at the largest scale, and at a city's size (scale 4) when that is run too:
             # on a small machine the province saturates the CPU, and that is not the city's figure.
             if not args.no_http and (scale == scales[-1] or scale == 4):
