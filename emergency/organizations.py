@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .imports import CellError, Column, ImportContext, ImportSpec, Row
+from .imports import CellError, Column, ImportContext, ImportSpec, Row, update_rows
 from .models import Organization, OrganizationKind, Stage, code_validator
 
 
@@ -94,8 +94,8 @@ class OrganizationImport(ImportSpec):
         return errors
 
     def existing(self, rows: list[Row], ctx: ImportContext) -> dict[tuple, Organization]:
-        visible = ctx.state["visible"]
-        return {(code,): org for code, org in visible.items() if any(r.values["code"] == code for r in rows)}
+        in_file = {r.values["code"] for r in rows}
+        return {(code,): org for code, org in ctx.state["visible"].items() if code in in_file}
 
     def export_values(self, obj: Organization) -> dict[str, Any]:
         values = {c.field: getattr(obj, c.field) for c in self.columns if c.field != "parent"}
@@ -103,13 +103,26 @@ class OrganizationImport(ImportSpec):
         return values
 
     def prepare(self, values: dict[str, Any]) -> dict[str, Any]:
-        fields = {c.field: values[c.field] for c in self.columns if c.field != "parent"}
+        """The row as the register shows it, the parent by its code as `export_values` gives it, so a
+        row that only moves an organisation is a change."""
+        fields = {c.field: values[c.field] for c in self.columns}
         fields["stage"] = fields["stage"] or ""
+        fields["parent"] = fields["parent"] or ""
+        return fields
+
+    def own_fields(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The organisation's own fields: the parent is an organisation, found by `write`."""
+        fields = self.prepare(values)
+        del fields["parent"]
         return fields
 
     def write(self, validation, user) -> None:
         by_code = dict(validation.context.state["visible"])
         pending = {r.values["code"]: r for r in validation.to_add + validation.to_update}
+        # Rows that keep their place in the tree (a corrected register: names, contacts, sizes) are
+        # stored together at the end, without their path, which a move above them may have rewritten
+        # meanwhile; a moved organisation is saved on its own, which rewrites its descendants' paths.
+        in_place, changed = [], set()
         # Parents before children: repeat passes until every row whose parent is known is placed.
         while pending:
             ready = [r for r in pending.values() if not r.values["parent"] or r.values["parent"] not in pending]
@@ -118,15 +131,20 @@ class OrganizationImport(ImportSpec):
                 del pending[row.values["code"]]
                 parent = by_code.get(row.values["parent"]) if row.values["parent"] else None
                 if row.instance is None:
-                    org = Organization(parent=parent, **self.prepare(row.values))
+                    org = Organization(parent=parent, **self.own_fields(row.values))
                     org.path = org.compute_path()
                     org.depth = org.path.count("/") - 2
                     new.append(org)
                 else:
                     org = row.instance
-                    for name, value in self.prepare(row.values).items():
+                    for name, value in self.own_fields(row.values).items():
                         setattr(org, name, value)
                     org.parent = parent
-                    org.save()  # keeps descendants' paths right when an organisation moves
+                    if org.compute_path() == org.path:
+                        in_place.append(org)
+                        changed.update(row.changed)
+                    else:
+                        org.save()
                 by_code[org.code] = org
             Organization.objects.bulk_create(new, batch_size=2000)
+        update_rows(Organization, in_place, sorted(changed))

@@ -9,9 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from emergency import registry
-from emergency.imports import template_workbook, validate
+from emergency.imports import apply, template_workbook, validate
 from emergency.models import ImportJob, Organization
-from tests.factories import workbook
+from tests.factories import make_org, workbook
 
 HEADERS = [
     "单位代码",
@@ -221,3 +221,27 @@ def test_the_quote_an_export_adds_is_taken_off_again(personas):
     rows = [["SA7", "'=A区第七小学", "DA", "学校", "", "", "", "", None, None]]
     result = validate(registry.import_specs["orgs"], "a.xlsx", workbook(HEADERS, rows), personas.district_staff)
     assert result.to_add[0].values["name"] == "=A区第七小学"
+
+
+def test_a_register_moving_a_bureau_keeps_every_path_below_it(personas):
+    """DA2 moves from DA to DB in the same file that corrects a school two levels below it, whose own
+    parent (DA3) is not in the file: the school's row keeps its place, and its path follows the
+    move instead of being written back from DA3 as it was read before."""
+    city = Organization.objects.get(code="C")
+    da2 = make_org("DA2", parent=Organization.objects.get(code="DA"), kind="district")
+    da3 = make_org("DA3", parent=da2, kind="district")
+    school = make_org("SA9", parent=da3, kind="school", stage="primary", phone="111")
+    rows = [
+        ["DA2", da2.name, "DB", "区县教育局", "", "", "", "", None, None],
+        ["SA9", school.name, "DA3", "学校", "小学", "", "", "999", None, None],
+    ]
+    result = validate(registry.import_specs["orgs"], "a.xlsx", workbook(HEADERS, rows), personas.city_staff)
+    assert result.ok, result.errors
+    assert len(result.to_update) == 2
+    apply(registry.import_specs["orgs"], result, personas.city_staff, source="test")
+    school.refresh_from_db()
+    assert (school.path, school.depth, school.phone) == ("/C/DB/DA2/DA3/SA9/", 4, "999")
+    assert Organization.objects.get(code="DA3").path == "/C/DB/DA2/DA3/"
+    assert city.path == "/C/"
+    events = school.events.order_by("pgh_id")  # the correction is in the school's history
+    assert events.last().phone == "999"
