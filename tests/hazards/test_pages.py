@@ -468,3 +468,21 @@ def test_a_hazard_found_in_a_drill_is_registered_from_the_drill(client, personas
     assert hazard.drill == drill
     client.force_login(personas.officer_b)
     assert client.get(reverse("hazards:hazard_add") + f"?drill={drill.pk}").context["form"].initial.get("drill") is None
+
+
+def test_supervision_list_counts_each_hazards_supervision_notices(client, personas):
+    from openpyxl import load_workbook
+
+    t = personas.tree
+    twice = make_hazard(t.school_a1, description="督办两次", deadline=datetime.date(2026, 1, 20))
+    never = make_hazard(t.school_a2, description="未督办", deadline=datetime.date(2026, 1, 20))
+    for kind in (NoticeKind.SUPERVISION, NoticeKind.SUPERVISION, NoticeKind.REMINDER):
+        HazardNotice.objects.create(organization=t.school_a1, hazard=twice, kind=kind, text="请整改")
+    client.force_login(personas.district_staff)
+    url = reverse("hazards:supervision")
+    rows = list(load_workbook(io.BytesIO(client.get(url + "?export=xlsx").content)).active.values)
+    column = rows[0].index("已督办次数")
+    counts = {row[rows[0].index("隐患描述")]: row[column] for row in rows[1:]}
+    assert counts == {twice.description: 2, never.description: 0}
+    page = client.get(url, {"sort": "-supervision_count"}).content.decode()
+    assert page.index("督办两次") < page.index("未督办")
