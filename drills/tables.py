@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from emergency.generic import RecordTable
+from emergency.tables import RowsTable
 
 from .models import Drill, DrillSchedule
 
@@ -40,7 +41,7 @@ class DrillScheduleTable(RecordTable):
         return format_html('<span class="badge text-bg-{}">{}</span>', colour, value)
 
 
-class ComplianceGroupTable(tables.Table):
+class ComplianceGroupTable(RowsTable):
     """Compliance per district (child of the organisation looked at); rows are `GroupRow`s."""
 
     name = tables.Column(verbose_name=_("单位"))
@@ -60,7 +61,7 @@ class ComplianceGroupTable(tables.Table):
         empty_text = _("范围内没有学校")
 
 
-class ComplianceSchoolTable(tables.Table):
+class ComplianceSchoolTable(RowsTable):
     """Compliance per school; rows are `SchoolRow`s."""
 
     code = tables.Column(verbose_name=_("单位代码"))

@@ -36,6 +36,7 @@ from . import cache, registry
 from .models import LeadershipGroup, Organization, OrganizationKind
 from .parallel import side_by_side
 from .summary import child_code, rate, year_range
+from .tables import RowsTable
 
 
 @dataclass
@@ -202,7 +203,7 @@ class FigureColumn(tables.Column):
         return format_html('<a href="{}">{}</a>', f"{self.list_url}?{table.filters(record)}", value)
 
 
-class ChildrenTable(tables.Table):
+class ChildrenTable(RowsTable):
     """The organisation's children and their figures, sorted and paged by django-tables2: only the
     rows of the page are rendered, so a province's thousand bureaus cost the page no more than a
     city's ten. Links are made for those rows alone."""
