@@ -245,8 +245,8 @@ GROUP BY p.group_code, g.name ORDER BY p.group_code
 
 def compliance(org: Organization, window: Window, schools: bool = False) -> Compliance:
     """The drill compliance of `org`'s subtree over `window`, added up per child of `org` (two
-    queries whatever the size of the tree), and with every school's row when `schools` is set (one
-    more)."""
+    queries whatever the size of the tree), and with every school's row when `schools` is set (the
+    groups then added up from them: still two)."""
     requirements = list(DrillRequirement.objects.all())
     stages, periods = [], []
     for requirement in requirements:
@@ -272,10 +272,28 @@ def compliance(org: Organization, window: Window, schools: bool = False) -> Comp
     }
     prelude = PER_SCHOOL.format(**tables)
     with connection.cursor() as cursor:
-        cursor.execute(prelude + GROUPS.format(**tables), params)
-        result = Compliance(org, window, requirements, [GroupRow(*row) for row in cursor.fetchall()])
-        if schools:
-            cursor.execute(prelude + SCHOOLS.format(**tables), params)
-            by_stage = {r.stage: r for r in requirements}
-            result.schools = [SchoolRow(*row, requirement=by_stage.get(row[3])) for row in cursor.fetchall()]
-    return result
+        if not schools:
+            cursor.execute(prelude + GROUPS.format(**tables), params)
+            return Compliance(org, window, requirements, [GroupRow(*row) for row in cursor.fetchall()])
+        cursor.execute(prelude + SCHOOLS.format(**tables), params)
+        by_stage = {r.stage: r for r in requirements}
+        rows = [SchoolRow(*row, requirement=by_stage.get(row[3])) for row in cursor.fetchall()]
+    return Compliance(org, window, requirements, added_up(rows), rows)
+
+
+def added_up(schools: list[SchoolRow]) -> list[GroupRow]:
+    """The groups of GROUPS, added up from the schools' rows already read instead of judging every
+    school again in the database (a province's 40,000 schools: 0.65 s). In the schools' order (by
+    path), which is the groups' order by code."""
+    groups: dict[str, GroupRow] = {}
+    for school in schools:
+        group = groups.get(school.group_code)
+        if group is None:
+            group = groups[school.group_code] = GroupRow(school.group_code, school.group_name, is_school=True)
+        group.schools += 1
+        group.with_requirement += school.has_requirement
+        group.compliant += school.compliant
+        for name in ("required_periods", "met_periods", "required", "held", "all_drills", "shortfall"):
+            setattr(group, name, getattr(group, name) + getattr(school, name))
+        group.is_school = group.is_school and school.code == school.group_code
+    return list(groups.values())
