@@ -240,6 +240,13 @@ def measure_lists(year: int, repeat: int) -> list[dict]:
         out.append(
             {"name": f"{area.label} 列表 第1页", "rows": None, **timed_get(client, f"{url}?year={year}", repeat)}
         )
+    # The overdue and major hazards still open (most of the city's at this scale), and the drill
+    # compliance report: every school of the city judged over the year, the worst first.
+    supervision = timed_get(client, reverse("hazards:supervision"), repeat)
+    out.append({"name": "隐患督办 全市 第1页", "rows": None, **supervision})
+    schools = Organization.objects.filter(kind=OrganizationKind.SCHOOL).count()
+    report = f"{reverse('drills:compliance')}?start={year}-01&end={year}-12"
+    out.append({"name": "演练达标情况 全市 全年", "rows": schools, **timed_get(client, report, repeat)})
     return out
 
 
