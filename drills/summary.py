@@ -9,6 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from emergency.dashboard import Chart, Metric, Panel, both_years, per_child, summed, two_years, year_measures
 from emergency.models import Organization, OrganizationKind
@@ -241,6 +243,24 @@ def narrative(org: Organization, year: int, totals: dict, drills, standing) -> l
     return paragraphs
 
 
+def month_names() -> list[str]:
+    """The months of a chart's axis, 1月 to 12月, in the viewer's language."""
+    return [
+        _("1月"),
+        _("2月"),
+        _("3月"),
+        _("4月"),
+        _("5月"),
+        _("6月"),
+        _("7月"),
+        _("8月"),
+        _("9月"),
+        _("10月"),
+        _("11月"),
+        _("12月"),
+    ]
+
+
 def panel(org: Organization, year: int) -> Panel:
     """演练: drills and participants this year against last, per child and in all, drills by month,
     and compliance (four queries: two here and the compliance module's two, whatever the size of the
@@ -270,13 +290,13 @@ def panel(org: Organization, year: int) -> Panel:
     last_month = datetime.date(year, 12, 1) if today.year > year else today.replace(day=1)
     standing = compliance(org, Window(datetime.date(year, 1, 1), max(last_month, datetime.date(year, 1, 1))))
     url = reverse("drills:drill_list")
-    result = Panel("应急演练")
+    result = Panel(_("应急演练"))
     result.metrics = [
-        Metric("drills_held", "应急演练次数", now["drills"], "次", before["drills"], url=url),
-        Metric("drill_people", "参演人次", now["people"], "人次", before["people"], url=url),
+        Metric("drills_held", _("应急演练次数"), now["drills"], pgettext("unit", "次"), before["drills"], url=url),
+        Metric("drill_people", _("参演人次"), now["people"], pgettext("unit", "人次"), before["people"], url=url),
         Metric(
             "drill_compliance",
-            "演练达标率",
+            _("演练达标率"),
             standing.total.rate,
             "%",
             url=reverse("drills:compliance"),
@@ -286,15 +306,18 @@ def panel(org: Organization, year: int) -> Panel:
     result.charts.append(
         Chart(
             "drills_by_month",
-            "各月应急演练次数",
-            [f"{m}月" for m in months],
-            [(f"{year}年", list(months.values())), (f"{year - 1}年", list(months_before.values()))],
+            _("各月应急演练次数"),
+            month_names(),
+            [
+                (_("%(year)s年") % {"year": year}, list(months.values())),
+                (_("%(year)s年") % {"year": year - 1}, list(months_before.values())),
+            ],
             kind="line",
         )
     )
     result.columns = [
-        ("drills_held", "演练次数", url),
-        ("drill_compliance", "演练达标率(%)", reverse("drills:compliance")),
+        ("drills_held", _("演练次数"), url),
+        ("drill_compliance", _("演练达标率(%)"), reverse("drills:compliance")),
     ]
     result.compare = ["drill_compliance"]
     for code, row in by_child.items():

@@ -15,6 +15,8 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from emergency.dashboard import Metric, Panel, per_child
 from emergency.models import Document, DocumentKind, Organization, OrganizationKind
@@ -342,20 +344,20 @@ def panel(org: Organization, year: int) -> Panel:
         casualties=Sum(F("deaths") + F("injuries")),
     )
     url = reverse("duty:incident_list")
-    result = Panel("值班与信息报送")
+    result = Panel(_("值班与信息报送"))
     result.metrics = [
         Metric(
             "duty_coverage",
-            "带班覆盖率",
+            _("带班覆盖率"),
             own.rate if own else 0.0,
             "%",
             url=reverse("duty:dutyshift_list"),
             level="success" if own and own.is_complete else "warning",
         ),
-        Metric("incidents", "突发事件数", totals["count"], "起", url=url),
-        Metric("report_on_time", "按时报送率", rate(totals["on_time"], totals["reported"]), "%", url=url),
+        Metric("incidents", _("突发事件数"), totals["count"], pgettext("unit", "起"), url=url),
+        Metric("report_on_time", _("按时报送率"), rate(totals["on_time"], totals["reported"]), "%", url=url),
     ]
-    result.columns = [("incidents", "突发事件数", url)]
+    result.columns = [("incidents", _("突发事件数"), url)]
     for code, row in per_child(incidents, org, n=Count("pk")).items():
         result.by_child.setdefault(code, {})["incidents"] = row["n"]
     return result

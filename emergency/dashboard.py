@@ -29,6 +29,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
@@ -146,17 +147,17 @@ def organisation_panel(org: Organization, year: int) -> Panel:
     with_group = per_child(groups, org, groups=Count("id"))
     total_units = sum(units.values())
     total_groups = sum(v["groups"] for v in with_group.values())
-    panel = Panel("体系建设")
+    panel = Panel(gettext("体系建设"))
     panel.metrics.append(
         Metric(
             "group_rate",
-            "领导小组成立率",
+            gettext("领导小组成立率"),
             rate(total_groups, total_units),
             "%",
             url=reverse("emergency:leadershipgroup_list"),
         )
     )
-    panel.columns.append(("group_rate", "领导小组成立率(%)", reverse("emergency:leadershipgroup_list")))
+    panel.columns.append(("group_rate", gettext("领导小组成立率(%)"), reverse("emergency:leadershipgroup_list")))
     for code, count in units.items():
         panel.by_child.setdefault(code, {})["group_rate"] = rate(with_group.get(code, {}).get("groups", 0), count)
     return panel
@@ -272,7 +273,7 @@ def dashboard(request):
             0,
             Chart(
                 "children_compared",
-                "各下级单位对比" if org.kind != OrganizationKind.CITY else "各区县对比",
+                gettext("各下级单位对比") if org.kind != OrganizationKind.CITY else gettext("各区县对比"),
                 [c["name"] for c in shown],
                 [(label, [c[key] for c in shown]) for key, label in compared],
             ),

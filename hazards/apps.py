@@ -46,7 +46,7 @@ class HazardsConfig(AppConfig):
         registry.register_area(
             registry.Area(
                 "hazards",
-                "隐患排查",
+                _("隐患排查"),
                 "hazards:hazard_list",
                 links=(
                     (_("隐患"), "hazards:hazard_list"),

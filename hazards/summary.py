@@ -13,6 +13,8 @@ from collections import Counter
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from emergency.dashboard import Chart, Metric, Panel, both_years, per_child, summed, year_measures
 from emergency.models import Organization, OrganizationKind
@@ -267,20 +269,21 @@ def panel(org: Organization, year: int) -> Panel:
     totals = summed(by_child)
     now, before = both_years(totals, "found")
     url = reverse("hazards:hazard_list")
-    result = Panel("隐患排查整治")
+    unit = pgettext("unit", "个")
+    result = Panel(_("隐患排查整治"))
     closing_rate = rate(totals["closed"], totals["closed"] + totals["open"])
     result.metrics = [
-        Metric("hazards_found", "发现隐患数", now["found"], "个", before["found"], url=url),
-        Metric("hazards_closed", "已整改隐患数", totals["closed"], "个", totals["closed_before"], url=url),
+        Metric("hazards_found", _("发现隐患数"), now["found"], unit, before["found"], url=url),
+        Metric("hazards_closed", _("已整改隐患数"), totals["closed"], unit, totals["closed_before"], url=url),
         Metric(
             "hazard_rate",
-            "隐患整改率",
+            _("隐患整改率"),
             closing_rate,
             "%",
             url=url,
             level="success" if closing_rate >= 90 else "warning",
         ),
-        Metric("hazards_overdue", "逾期未整改隐患", totals["overdue"], "个", url=url, level="danger"),
+        Metric("hazards_overdue", _("逾期未整改隐患"), totals["overdue"], unit, url=url, level="danger"),
     ]
     categories, states = Counter(), Counter()
     found = hazards.filter(found_on__gte=start, found_on__lt=end)
@@ -290,21 +293,21 @@ def panel(org: Organization, year: int) -> Panel:
     result.charts.append(
         Chart(
             "hazards_by_category",
-            "各类隐患数",
+            _("各类隐患数"),
             [str(label) for _v, label in HazardCategory.choices],
-            [("隐患数", [categories[v] for v, _l in HazardCategory.choices])],
+            [(_("隐患数"), [categories[v] for v, _l in HazardCategory.choices])],
         )
     )
     result.charts.append(
         Chart(
             "hazards_by_state",
-            "隐患整改状态",
+            _("隐患整改状态"),
             [str(label) for _v, label in HazardStatus.choices],
-            [("隐患数", [states[v] for v, _l in HazardStatus.choices])],
+            [(_("隐患数"), [states[v] for v, _l in HazardStatus.choices])],
             kind="pie",
         )
     )
-    result.columns = [("hazard_rate", "隐患整改率(%)", url), ("hazards_overdue", "逾期隐患", url)]
+    result.columns = [("hazard_rate", _("隐患整改率(%)"), url), ("hazards_overdue", _("逾期隐患"), url)]
     result.compare = ["hazard_rate"]
     for code, row in by_child.items():
         result.by_child[code] = {

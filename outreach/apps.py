@@ -17,11 +17,11 @@ class OutreachConfig(AppConfig):
         registry.register_area(
             registry.Area(
                 "outreach",
-                "应急宣传",
+                _("应急宣传"),
                 "outreach:outreachevent_list",
                 links=(
-                    ("宣传活动", "outreach:outreachevent_list"),
-                    ("宣传活动方案（宣传周）", "outreach:outreachcampaign_list"),
+                    (_("宣传活动"), "outreach:outreachevent_list"),
+                    (_("宣传活动方案（宣传周）"), "outreach:outreachcampaign_list"),
                 ),
             )
         )

@@ -10,6 +10,8 @@ from collections import Counter
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from emergency.dashboard import Metric, Panel, both_years, per_child, summed, two_years, year_measures
 from emergency.models import Organization, OrganizationKind
@@ -204,20 +206,27 @@ def panel(org: Organization, year: int) -> Panel:
     by_child = per_child(events, org, **year_measures("held_on", year, **measures))
     now, before = both_years(summed(by_child), *measures)
     url = reverse("outreach:outreachevent_list")
-    result = Panel("应急管理宣传")
+    result = Panel(_("应急管理宣传"))
     result.metrics = [
-        Metric("outreach_events", "宣传活动次数", now["events"], "次", before["events"], url=url),
-        Metric("outreach_people", "参与人次", now["participants"], "人次", before["participants"], url=url),
+        Metric("outreach_events", _("宣传活动次数"), now["events"], pgettext("unit", "次"), before["events"], url=url),
+        Metric(
+            "outreach_people",
+            _("参与人次"),
+            now["participants"],
+            pgettext("unit", "人次"),
+            before["participants"],
+            url=url,
+        ),
         Metric(
             "outreach_materials",
-            "宣传品（横幅、挂图、展板、宣传单）",
+            _("宣传品（横幅、挂图、展板、宣传单）"),
             sum(now[f] for f in COUNTS[1:]),
-            "件",
+            pgettext("unit", "件"),
             sum(before[f] for f in COUNTS[1:]),
             url=url,
         ),
     ]
-    result.columns = [("outreach_events", "宣传活动次数", url)]
+    result.columns = [("outreach_events", _("宣传活动次数"), url)]
     for code, row in by_child.items():
         result.by_child.setdefault(code, {})["outreach_events"] = row["events__now"]
     return result

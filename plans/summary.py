@@ -8,6 +8,8 @@ import datetime
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from emergency.dashboard import Metric, Panel, per_child, summed
 from emergency.models import Organization, OrganizationKind
@@ -170,13 +172,15 @@ def panel(org: Organization, year: int) -> Panel:
     )
     totals = summed(by_child)
     url = reverse("plans:emergencyplan_list")
-    result = Panel("应急预案")
+    # Translators: a Chinese measure word after a number; English needs none, so it is a space.
+    unit = pgettext("unit", "个")
+    result = Panel(_("应急预案"))
     result.metrics = [
-        Metric("plans_current", "现行预案数", totals["current"], "个", url=url),
-        Metric("plans_overdue", "逾期未修订预案", totals["overdue"], "个", url=url, level="danger"),
-        Metric("plans_due", "90天内到期预案", totals["due"] + totals["flagged"], "个", url=url, level="warning"),
+        Metric("plans_current", _("现行预案数"), totals["current"], unit, url=url),
+        Metric("plans_overdue", _("逾期未修订预案"), totals["overdue"], unit, url=url, level="danger"),
+        Metric("plans_due", _("90天内到期预案"), totals["due"] + totals["flagged"], unit, url=url, level="warning"),
     ]
-    result.columns = [("plans_current", "现行预案数", url)]
+    result.columns = [("plans_current", _("现行预案数"), url)]
     for code, row in by_child.items():
         result.by_child.setdefault(code, {})["plans_current"] = row["current"]
     return result

@@ -21,17 +21,17 @@ class SuppliesConfig(AppConfig):
         registry.register_area(
             registry.Area(
                 "supplies",
-                "应急物资",
+                _("应急物资"),
                 "supplies:stock_list",
                 links=(
-                    ("物资台账", "supplies:stock_list"),
-                    ("出入库记录", "supplies:stockmovement_list"),
-                    ("维护保养", "supplies:maintenancerecord_list"),
-                    ("物资预警", "supplies:supplyalert_list"),
-                    ("物资普查", "supplies:supplycensus_list"),
-                    ("普查确认", "supplies:censusreturn_list"),
-                    ("储备标准", "supplies:reservestandard_list"),
-                    ("物资目录", "supplies:supplyitem_list"),
+                    (_("物资台账"), "supplies:stock_list"),
+                    (_("出入库记录"), "supplies:stockmovement_list"),
+                    (_("维护保养"), "supplies:maintenancerecord_list"),
+                    (_("物资预警"), "supplies:supplyalert_list"),
+                    (_("物资普查"), "supplies:supplycensus_list"),
+                    (_("普查确认"), "supplies:censusreturn_list"),
+                    (_("储备标准"), "supplies:reservestandard_list"),
+                    (_("物资目录"), "supplies:supplyitem_list"),
                 ),
             )
         )

@@ -12,6 +12,8 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum,
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from emergency.dashboard import Metric, Panel, per_child
 from emergency.models import Organization, OrganizationKind
@@ -292,20 +294,22 @@ def panel(org: Organization, year: int) -> Panel:
         .count()
     )
     url = reverse("supplies:stock_list")
-    result = Panel("应急物资")
+    result = Panel(_("应急物资"))
     result.metrics = [
-        Metric("supply_kinds", "应急物资种类数", totals["kinds"], "种", url=url),
-        Metric("supplies_expired", "过期物资（批）", totals["expired"], "批", url=url, level="danger"),
+        Metric("supply_kinds", _("应急物资种类数"), totals["kinds"], pgettext("unit", "种"), url=url),
+        Metric(
+            "supplies_expired", _("过期物资（批）"), totals["expired"], pgettext("unit", "批"), url=url, level="danger"
+        ),
         Metric(
             "supplies_below",
-            "低于储备标准的单位",
+            _("低于储备标准的单位"),
             below,
-            "个",
+            pgettext("unit", "个"),
             url=reverse("supplies:supplyalert_list"),
             level="warning",
         ),
     ]
-    result.columns = [("supplies_expired", "过期物资（批）", url)]
+    result.columns = [("supplies_expired", _("过期物资（批）"), url)]
     for code, row in per_child(stock, org, n=Count("pk", filter=Q(expires_on__lt=today))).items():
         result.by_child.setdefault(code, {})["supplies_expired"] = row["n"]
     return result

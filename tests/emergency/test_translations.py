@@ -1,10 +1,16 @@
-"""The English catalogue is complete, and a user who chose English sees English navigation."""
+"""The English catalogue is complete, and a user who chose English sees English navigation, dashboard
+panels and page titles."""
 
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from .conftest import YEAR
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
@@ -12,6 +18,9 @@ CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES
 NAVIGATION = [
     ("Duty and reports", "值班与信息报送"),
     ("Emergency plans", "应急预案"),
+    ("Hazards", "隐患排查"),
+    ("Outreach", "应急宣传"),
+    ("Emergency supplies", "应急物资"),
     ("Dashboard", "领导驾驶舱"),
     ("Annual summary", "年度总结"),
 ]
@@ -49,3 +58,96 @@ def test_dashboard_title_is_english(client, personas):
     client.force_login(personas.leader)
     body = client.get(reverse("emergency:dashboard")).content.decode()
     assert "Emergency management overview" in body and "应急管理工作情况" not in body
+
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # ideographs and full-width punctuation
+
+# (panel title, metric labels) in English and in Chinese, for three of the areas' panels
+PANELS = {
+    "Emergency plans": ["Plans in force", "Plans overdue for revision", "Plans due within 90 days"],
+    "Drills": ["Drills held", "Participants", "Drill compliance rate"],
+    "Hazards": ["Hazards found", "Hazards rectified", "Rectification rate", "Overdue hazards"],
+}
+PANELS_ZH = {
+    "应急预案": ["现行预案数", "逾期未修订预案", "90天内到期预案"],
+    "应急演练": ["应急演练次数", "参演人次", "演练达标率"],
+    "隐患排查整治": ["发现隐患数", "已整改隐患数", "隐患整改率", "逾期未整改隐患"],
+}
+
+
+def choose(client, language):
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+
+
+def shown(response) -> dict[str, list[str]]:
+    return {panel.title: [m.label for m in panel.metrics] for panel in response.context["panels"]}
+
+
+def panel_words(response) -> list[str]:
+    """Every word the panels put on the page: titles, metric labels and units, the district table's
+    column headers, and the charts' titles, series and axes (the chart comparing the children has
+    their names on its axis: those are data)."""
+    words = []
+    for panel in response.context["panels"]:
+        words.append(panel.title)
+        words += [w for m in panel.metrics for w in (m.label, m.unit)]
+        words += [label for _key, label, _url in panel.columns]
+        for chart in panel.charts:
+            words += [chart.title, *chart.categories, *(name for name, _data in chart.series)]
+    for chart in response.context["charts"]:
+        words += [chart["title"], *(s["name"] for s in chart["series"])]
+    return words
+
+
+def test_dashboard_panels_in_english_have_no_chinese_labels(client, personas, known_tree):
+    choose(client, "en")
+    client.force_login(personas.leader)
+    response = client.get(reverse("emergency:dashboard"), {"year": YEAR})
+    panels = shown(response)
+    for title, labels in PANELS.items():
+        assert panels[title] == labels, title
+    words = panel_words(response)
+    assert "Organisation" in words and "Drills per month" in words and "Jan" in words and f"{YEAR}" in words
+    assert [w for w in words if CJK.search(str(w))] == []
+    body = response.content.decode()
+    assert "Plans in force" in body and "Rectification rate (%)" in body  # a metric and a district table header
+    assert "现行预案数" not in body and "隐患整改率" not in body
+
+
+def test_the_cache_keeps_the_dashboard_of_each_language_apart(transactional_db, client, personas, known_tree):
+    client.force_login(personas.leader)
+    url = reverse("emergency:dashboard")
+    choose(client, "en")
+    assert shown(client.get(url, {"year": YEAR}))["Hazards"] == PANELS["Hazards"]
+    choose(client, "zh-hans")  # the same figures, committed data unchanged: another entry of the cache
+    chinese = client.get(url, {"year": YEAR})
+    for title, labels in PANELS_ZH.items():
+        assert shown(chinese)[title] == labels, title
+    assert "各月应急演练次数" in chinese.content.decode() and "Plans in force" not in chinese.content.decode()
+    for language, panels in (("en", PANELS), ("zh-hans", PANELS_ZH)):
+        choose(client, language)
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get(url, {"year": YEAR})
+        assert len(queries) == 5, language  # session, user, organisation and two snapshots: from the cache
+        assert {title: shown(again)[title] for title in panels} == panels
+
+
+def test_the_navigation_in_english_has_no_chinese(client, personas):
+    choose(client, "en")
+    client.force_login(personas.admin)  # sees every area
+    body = client.get(reverse("home")).content.decode()
+    menu = body[body.index('<ul class="navbar-nav') : body.index(reverse("set_language"))]
+    for english in ("Hazards", "Inspection campaigns", "Outreach events", "Stock ledger", "Supply catalogue"):
+        assert f">{english}<" in menu, english
+    assert CJK.findall(menu) == []
+
+
+def test_an_add_page_in_english_reads_add_and_the_name(client, personas):
+    choose(client, "en")
+    client.force_login(personas.city_staff)  # the city keeps the supply catalogue
+    body = client.get(reverse("supplies:supplyitem_add")).content.decode()
+    assert "<title>Add Supply item" in body and ">Add Supply item</h1>" in body and "AddSupply" not in body
+    listing = client.get(reverse("supplies:supplyitem_list")).content.decode()
+    assert ">Add Supply item</a>" in listing
+    choose(client, "zh-hans")
+    assert ">新增物资品种</h1>" in client.get(reverse("supplies:supplyitem_add")).content.decode()
