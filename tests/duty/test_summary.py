@@ -96,3 +96,14 @@ def test_a_minor_incident_with_a_loss_is_not_called_harmless(tree):
     make_incident(tree.school_a1, property_loss=Decimal("0.5"), known="2026-03-05 08:00")
     text = "".join(summarize(tree.city, 2026).paragraphs)
     assert PHRASE not in text and "直接财产损失0.5万元" in text and "事件未造成人员伤亡" in text
+
+
+def test_coverage_is_judged_unit_by_unit(data):
+    """Each unit's shifts are judged on their own (the rows come unit by unit); a unit whose only
+    shift is the night before the year began keeps no roster in the year."""
+    b1_head = make_member(make_group(data.school_b1), "赵校长", "leader")
+    make_shift(data.school_b1, "2025-12-31", b1_head, "night")
+    table = next(t for t in summarize(data.city, 2026).tables if t.title == "带班覆盖（按单位）")
+    rows = {row[0]: row for row in table.rows}
+    assert list(rows) == ["C", "SA1"]  # by id: the city was made first
+    assert (rows["C"][3], rows["SA1"][3]) == (4 * 24, 24)  # hours covered
