@@ -148,8 +148,10 @@ class GroupRow:
         return round(100.0 * self.met_periods / self.required_periods, 1) if self.required_periods else 0.0
 
 
-SUMMED = ("schools", "with_requirement", "compliant", "required_periods", "met_periods", "required", "held")
-SUMMED += ("all_drills", "shortfall")
+# What a school's row and a group's have alike, added up from schools into groups and groups into
+# the total; a group also counts its schools, those with a requirement and those compliant.
+SCHOOL_SUMS = ("required_periods", "met_periods", "required", "held", "all_drills", "shortfall")
+SUMMED = ("schools", "with_requirement", "compliant", *SCHOOL_SUMS)
 
 
 @dataclass
@@ -293,7 +295,7 @@ def added_up(schools: list[SchoolRow]) -> list[GroupRow]:
         group.schools += 1
         group.with_requirement += school.has_requirement
         group.compliant += school.compliant
-        for name in ("required_periods", "met_periods", "required", "held", "all_drills", "shortfall"):
+        for name in SCHOOL_SUMS:
             setattr(group, name, getattr(group, name) + getattr(school, name))
         group.is_school = group.is_school and school.code == school.group_code
     return list(groups.values())
