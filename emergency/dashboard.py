@@ -101,8 +101,8 @@ def per_child(queryset, org: Organization, path_field: str = "organization__path
 
 
 def summed(by_child: dict[str, dict]) -> Counter:
-    """Each measure of `per_child()` added up over the children: the subtree's total (0 where the
-    subtree has no records)."""
+    """Each measure of `per_child()` (or of any grouping) added up over the groups: the subtree's
+    total (0 where the subtree has no records)."""
     totals = Counter()
     for row in by_child.values():
         for name, value in row.items():

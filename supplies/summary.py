@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from emergency.dashboard import Metric, Panel, per_child
+from emergency.dashboard import Metric, Panel, per_child, summed
 from emergency.models import Organization, OrganizationKind
 from emergency.summary import (
     Figure,
@@ -281,11 +281,9 @@ def panel(org: Organization, year: int) -> Panel:
         expired=Count("pk", filter=Q(expires_on__lt=today)),
         expiring=Count("pk", filter=Q(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(30))),
     )
-    totals = {"kinds": 0, "expired": 0, "expiring": 0}
-    for row in per_item.order_by():
-        totals["kinds"] += 1
-        totals["expired"] += row["expired"]
-        totals["expiring"] += row["expiring"]
+    by_item = {row.pop("item"): row for row in per_item.order_by()}
+    totals = summed(by_item)
+    totals["kinds"] = len(by_item)
     below = (
         SupplyAlert.objects.in_subtree(org)
         .filter(kind=AlertKind.BELOW_STANDARD)
