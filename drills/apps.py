@@ -29,11 +29,11 @@ class DrillsConfig(AppConfig):
     verbose_name = _("应急演练")
 
     def ready(self) -> None:
-        from emergency import registry
+        from emergency import cache, registry
         from emergency.dashboard import register_panel
         from emergency.summary import register_section
 
-        from . import demo, summary
+        from . import compliance, demo, summary
         from .imports import DrillImport
         from .views import home_panel
 
@@ -55,4 +55,5 @@ class DrillsConfig(AppConfig):
         registry.register_home_panel(home_panel)
         register_section("drills", summary.summarize)
         register_panel("drills", summary.panel)
+        cache.register("drill_compliance", compliance.build_compliance)
         post_migrate.connect(seed_requirements, sender=self)

@@ -10,11 +10,14 @@ loop over every school; the required periods are worked out here and passed in."
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from django.db import connection
 
+from emergency import cache
 from emergency.models import Organization, OrganizationKind, Stage
 
 from .choices import RequirementPeriod
@@ -81,9 +84,9 @@ def required_periods(requirement: DrillRequirement, window: Window) -> list[tupl
     ]
 
 
-@dataclass
-class SchoolRow:
-    """One school's standing in the window."""
+class SchoolRow(NamedTuple):
+    """One school's standing in the window. A tuple: a province's 40,000 of them are kept in the
+    cache, and tuples are what pickle reads back fastest."""
 
     org_id: int
     code: str
@@ -91,13 +94,12 @@ class SchoolRow:
     stage: str
     group_code: str
     group_name: str
-    required_periods: int = 0
-    met_periods: int = 0
-    required: int = 0  # drills the requirement asks for in the window
-    held: int = 0  # drills of a counted type held in the window
-    all_drills: int = 0  # drills of any type held in the window
-    shortfall: int = 0  # drills missing, period by period
-    requirement: DrillRequirement | None = None
+    required_periods: int
+    met_periods: int
+    required: int  # drills the requirement asks for in the window
+    held: int  # drills of a counted type held in the window
+    all_drills: int  # drills of any type held in the window
+    shortfall: int  # drills missing, period by period
 
     @property
     def stage_label(self) -> str:
@@ -160,7 +162,8 @@ class Compliance:
     window: Window
     requirements: list[DrillRequirement]
     groups: list[GroupRow]
-    schools: list[SchoolRow] = field(default_factory=list)  # filled only when asked for
+    # Every school's SchoolRow as a plain tuple (see emergency.tables.TupleRows), when asked for.
+    rows: list[tuple] = field(default_factory=list)
 
     @cached_property
     def total(self) -> GroupRow:
@@ -169,9 +172,22 @@ class Compliance:
             setattr(total, name, sum(getattr(g, name) for g in self.groups))
         return total
 
+    @cached_property
+    def _by_stage(self) -> dict[str, DrillRequirement]:
+        return {r.stage: r for r in self.requirements}
+
+    def requirement_text(self, school: SchoolRow) -> str:
+        """The requirement the school is judged by, in words ("" for a school without one)."""
+        requirement = self._by_stage.get(school.stage)
+        return requirement.describe() if requirement else ""
+
     @property
-    def behind(self) -> list[SchoolRow]:
-        return [s for s in self.schools if s.behind]
+    def schools(self) -> list[SchoolRow]:
+        return list(map(SchoolRow._make, self.rows))
+
+    @property
+    def rows_behind(self) -> list[tuple]:
+        return [row for row in self.rows if SchoolRow._make(row).behind]
 
     @property
     def has_bureaus_below(self) -> bool:
@@ -278,12 +294,25 @@ def compliance(org: Organization, window: Window, schools: bool = False) -> Comp
             cursor.execute(prelude + GROUPS.format(**tables), params)
             return Compliance(org, window, requirements, [GroupRow(*row) for row in cursor.fetchall()])
         cursor.execute(prelude + SCHOOLS.format(**tables), params)
-        by_stage = {r.stage: r for r in requirements}
-        rows = [SchoolRow(*row, requirement=by_stage.get(row[3])) for row in cursor.fetchall()]
-    return Compliance(org, window, requirements, added_up(rows), rows)
+        rows = cursor.fetchall()
+    return Compliance(org, window, requirements, added_up(map(SchoolRow._make, rows)), rows)
 
 
-def added_up(schools: list[SchoolRow]) -> list[GroupRow]:
+def built_compliance(org: Organization, window: Window) -> cache.Built:
+    """`compliance(org, window, schools=True)` as the cache has it (`.value`). A province's 40,000
+    schools take the database about a second to judge: after a write a leader is shown the report
+    as last judged while a worker judges it again (emergency/cache.py), as the dashboard is."""
+    key = f"{org.pk}:{window.first:%Y-%m}:{window.last:%Y-%m}"
+    return cache.latest("drill_compliance", key, org.pk, window.first.isoformat(), window.last.isoformat())
+
+
+def build_compliance(org_pk: int, first: str, last: str) -> Compliance:
+    """The builder `built_compliance` names, from arguments a Celery task can carry."""
+    window = Window(datetime.date.fromisoformat(first), datetime.date.fromisoformat(last))
+    return compliance(Organization.objects.get(pk=org_pk), window, schools=True)
+
+
+def added_up(schools: Iterable[SchoolRow]) -> list[GroupRow]:
     """The groups of GROUPS, added up from the schools' rows already read instead of judging every
     school again in the database (a province's 40,000 schools: 0.65 s). In the schools' order (by
     path), which is the groups' order by code."""

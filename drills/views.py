@@ -29,8 +29,9 @@ from emergency.generic import (
 )
 from emergency.models import AttachmentKind, Organization
 from emergency.registry import HomeItem
+from emergency.tables import TupleRows
 
-from .compliance import Window, compliance
+from .compliance import SchoolRow, Window, built_compliance
 from .filters import DrillFilter, DrillScheduleFilter
 from .forms import DrillForm, DrillScheduleForm
 from .models import Drill, DrillSchedule, ScheduledSchool, drill_held
@@ -236,8 +237,9 @@ def compliance_page(request):
     org, window = form.cleaned_data["organization"], form.cleaned_data["window"]
     if org is None:
         return render(request, "drills/compliance.html", {"form": form})
-    result = compliance(org, window, schools=True)
-    schools = result.behind if form.cleaned_data.get("behind") else result.schools
+    built = built_compliance(org, window)
+    result = built.value
+    schools = TupleRows(result.rows_behind if form.cleaned_data.get("behind") else result.rows, SchoolRow)
     if request.GET.get("export") == "xlsx":
         return excel_response(workbook_bytes(compliance_sheets(result, schools)), f"演练达标情况-{org.code}.xlsx")
     group_table = ComplianceGroupTable(result.groups, prefix="g-")
@@ -252,6 +254,7 @@ def compliance_page(request):
         {
             "form": form,
             "result": result,
+            "built": built,
             "org": org,
             "window": window,
             "group_table": group_table if result.has_bureaus_below else None,
@@ -317,7 +320,7 @@ def compliance_sheets(result, schools) -> list[SheetSpec]:
                 s.name,
                 s.group_name,
                 s.stage_label,
-                s.requirement.describe() if s.requirement else "",
+                result.requirement_text(s),
                 s.required,
                 s.held,
                 s.met_periods,

@@ -1,15 +1,43 @@
 """Tables of the core's own lists."""
 
+from functools import partial
+from operator import itemgetter
+
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableListData
 from django_tables2.utils import Accessor, OrderBy
 
 from .generic import RecordTable
 from .models import Document, LeadershipGroup, Organization
 
 
+class TupleRows(TableListData):
+    """Rows kept as plain tuples of a NamedTuple's fields, made into that NamedTuple only when read
+    (the page shown, an export). A province's 40,000 NamedTuples alive at once keep Python's
+    garbage collector walking them request after request (a page took 180 ms, or 330 ms every
+    other time); plain tuples of numbers and strings it stops tracking."""
+
+    def __init__(self, rows: list[tuple], row_type):
+        super().__init__(rows)
+        self.row_type = row_type
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return list(map(self.row_type._make, self.data[key]))
+        return self.row_type._make(self.data[key])
+
+    def __iter__(self):
+        return map(self.row_type._make, self.data)
+
+    def reader(self, name: str):
+        """How a sort reads the field `name` of a plain row, or None for what is not a field."""
+        fields = self.row_type._fields
+        return itemgetter(fields.index(name)) if name in fields else None
+
+
 class RowsTable(tables.Table):
-    """A table over a list of rows (objects or dicts) rather than a QuerySet, sorted by key.
+    """A table over a list of rows (objects, dicts, or `TupleRows`) rather than a QuerySet, sorted by key.
 
     django-tables2 sorts a list by comparing rows, resolving each column's accessor on both sides
     of every comparison (jieter/django-tables2#651, open): a province's 40,000 schools took 1.3 s.
@@ -31,13 +59,33 @@ class RowsTable(tables.Table):
             column = self.columns[OrderBy(alias).bare]
             accessors += column.order_by if alias[0] == column.order_by_alias[0] else column.order_by.opposite
         for order_by in reversed(accessors):
-            accessor = Accessor(order_by.bare)
+            read = self._reader(Accessor(order_by.bare), rows)
 
-            def key(row, accessor=accessor):
-                value = accessor.resolve(row, quiet=True)
+            def key(row, read=read):
+                value = read(row)
                 return value is not None, value
 
             rows.sort(key=key, reverse=order_by.is_descending)
+
+    def _reader(self, accessor: Accessor, rows: list):
+        """What `accessor.resolve` reads of a row, read the quickest way for the rows at hand: on
+        an object, resolve first tries `row[name]`, which raises and is caught for every row (a
+        third of a 40,000-row sort)."""
+        resolve = partial(accessor.resolve, quiet=True)
+        if isinstance(self.data, TupleRows):
+            field = self.data.reader(accessor) if len(accessor.bits) == 1 else None
+            return field or (lambda row: resolve(self.data.row_type._make(row)))
+        if rows and not isinstance(rows[0], dict) and len(accessor.bits) == 1:
+            return _attribute(accessor)
+        return resolve
+
+
+def _attribute(name: str):
+    def read(row):
+        value = getattr(row, name, None)
+        return value() if callable(value) else value
+
+    return read
 
 
 class OrganizationTable(tables.Table):

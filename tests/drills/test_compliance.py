@@ -14,7 +14,7 @@ import datetime
 
 import pytest
 
-from drills.compliance import Window, compliance, required_periods
+from drills.compliance import SchoolRow, Window, compliance, required_periods
 from drills.models import DrillRequirement
 from emergency.models import Stage
 
@@ -73,7 +73,7 @@ def test_districts_and_the_whole_add_up(drills):
     assert (total.required, total.held, total.shortfall) == (14, 9, 6)
     assert (total.required_periods, total.met_periods) == (14, 8)
     assert (total.rate, total.completion) == (33.3, 57.1)
-    assert [s.code for s in result.behind] == ["SA2", "SB1"]
+    assert [s.code for s in map(SchoolRow._make, result.rows_behind)] == ["SA2", "SB1"]
     assert result.has_bureaus_below
 
 
