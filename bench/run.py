@@ -222,7 +222,7 @@ def measure_cached_page(url: str, built: str, repeat: int, env: dict, tmp: Path)
 
 def measure_lists(year: int, repeat: int) -> list[dict]:
     from emergency import registry
-    from emergency.generic import CappedPaginator
+    from emergency.generic import PER_PAGE, CappedPaginator
     from emergency.models import Organization, OrganizationKind
     from hazards.choices import HazardStatus
     from hazards.models import Hazard
@@ -234,7 +234,7 @@ def measure_lists(year: int, repeat: int) -> list[dict]:
     state = HazardStatus.RECTIFYING
 
     def last_page(rows: int) -> int:  # the deepest page a list offers (CappedPaginator)
-        return max(1, -(-min(rows, CappedPaginator.limit) // 50))
+        return max(1, -(-min(rows, CappedPaginator.limit) // PER_PAGE))
 
     n = Hazard.objects.filter(organization__path__startswith=district.path, status=state).count()
     base = f"/hazards/?org={district.pk}&status={state}"
@@ -469,6 +469,11 @@ def measure_http(year: int, env: dict, users: int, seconds: int, tmp: Path) -> d
             "10",
             "--log-level",
             "warning",
+            # Each request's path and time (µs), to name what makes the tail (`slowest_requests`).
+            "--access-logfile",
+            str(tmp / "access.log"),
+            "--access-logformat",
+            "%(t)s %(D)s %(m)s %(U)s?%(q)s %(s)s",
         ],
         cwd=ROOT,
         env=server_env,
@@ -527,6 +532,7 @@ def measure_http(year: int, env: dict, users: int, seconds: int, tmp: Path) -> d
         }
 
     total = stats["Aggregated"]
+    started = os.path.getmtime(tmp / "gunicorn.log")  # opened as the server started
     return {
         "users": users,
         "seconds": seconds,
@@ -537,7 +543,24 @@ def measure_http(year: int, env: dict, users: int, seconds: int, tmp: Path) -> d
         "errors": int(total["Failure Count"]),
         "error_sample": failures[:5],
         "by_kind": {kind: figures(stats[kind]) for kind in pages if kind in stats},
+        "slowest": slowest_requests(tmp / "access.log", started),
     }
+
+
+SLOWEST = 10
+ACCESS_LINE = re.compile(r"\[(?P<at>[^\]]+)\] (?P<us>\d+) (?P<method>\S+) (?P<url>\S+) (?P<status>\d+)")
+
+
+def slowest_requests(log: Path, started: float) -> list[dict]:
+    """The SLOWEST requests of the load in gunicorn's access log: path, server time, and seconds
+    after the server started (a tail of first requests is each worker process warming up)."""
+    requests = []
+    for line in log.read_text().splitlines():
+        if match := ACCESS_LINE.search(line):
+            at = datetime.datetime.strptime(match["at"], "%d/%b/%Y:%H:%M:%S %z").timestamp()
+            url = match["url"].removesuffix("?")
+            requests.append({"url": url, "ms": int(match["us"]) / 1000, "at_s": round(at - started)})
+    return sorted(requests, key=lambda r: -r["ms"])[:SLOWEST]
 
 
 def login_cookie(port: int) -> str:
@@ -765,6 +788,16 @@ def table(results: dict) -> list[tuple[str, str, str, str, str]]:
                 verdict(h["p95_ms"], TARGETS["http_p95_ms"]) + ("" if h["errors"] == 0 else " (errors)"),
             )
         )
+        if slowest := h.get("slowest"):
+            rows.append(
+                (
+                    "HTTP slowest requests",
+                    f"scale {s}, gunicorn's access log",
+                    "; ".join(f"{r['url']} {r['ms']:.0f} ms ({r['at_s']} s in)" for r in slowest[:3]),
+                    f"server time; {len(slowest)} slowest in results.json",
+                    "—",
+                )
+            )
     return rows
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from emergency.excel import SheetSpec, workbook_bytes
 from emergency.generic import (
+    PER_PAGE,
     RecordDeleteView,
     RecordDetailView,
     RecordEditView,
@@ -246,8 +247,8 @@ def compliance_page(request):
     school_table = ComplianceSchoolTable(
         schools, prefix="s-", order_by=request.GET.get("s-sort") or ("-shortfall", "code")
     )
-    tables.RequestConfig(request, paginate={"per_page": 100}).configure(group_table)
-    tables.RequestConfig(request, paginate={"per_page": 100}).configure(school_table)
+    tables.RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(group_table)
+    tables.RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(school_table)
     return render(
         request,
         "drills/compliance.html",

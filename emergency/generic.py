@@ -193,12 +193,15 @@ class CappedPaginator(Paginator):
         return self.matched > self.limit
 
 
+PER_PAGE = 50  # rows on a page of any list
+
+
 class RecordListView(ScopedMixin, SingleTableMixin, FilterView):
     """A sortable, paginated, filterable table; `?export=xlsx` downloads the filtered rows."""
 
     action = "list"
     # The table paginates; the view itself must not paginate a second time (one COUNT, not two).
-    table_pagination = {"per_page": 50, "paginator_class": CappedPaginator}
+    table_pagination = {"per_page": PER_PAGE, "paginator_class": CappedPaginator}
     import_kind: str | None = None
     template_name = None
 
