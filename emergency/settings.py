@@ -150,6 +150,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Pages name their date formats (DATE_FORMAT, MONTH_DAY_FORMAT …), so English pages show English
+# dates; Django's own zh_Hans formats are ours but for the few in emergency/formats.
+FORMAT_MODULE_PATH = ["emergency.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

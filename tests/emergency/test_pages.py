@@ -22,6 +22,20 @@ def test_english_is_selectable(client, personas):
     assert 'lang="en"' in body and "Sign in" in body
 
 
+def test_dates_and_labels_follow_the_language(client, personas):
+    from .conftest import group
+
+    g = group(personas.tree.city, [("甲", "局长", "leader", None)], established=datetime.date(2025, 3, 5))
+    client.force_login(personas.city_staff)
+    chinese = client.get(g.get_absolute_url()).content.decode()
+    assert "2025年3月5日" in chinese and "March 5, 2025" not in chinese
+    client.cookies["django_language"] = "en"
+    english = client.get(g.get_absolute_url()).content.decode()
+    assert "March 5, 2025" in english and "2025年3月5日" not in english
+    home = client.get(reverse("home")).content.decode()
+    assert "Upload " in home and "Upload演练" not in home  # a label joined with a space, not glued
+
+
 def test_pages_need_login(client, tree):
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
