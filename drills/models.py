@@ -63,7 +63,7 @@ class Drill(Record):
         verbose_name = _("应急演练")
         verbose_name_plural = _("应急演练")
         ordering = ["-held_on", "organization__path"]
-        indexes = [models.Index(fields=["held_on"], name="drill_held_on")]
+        indexes = [models.Index(fields=["held_on", "id"], name="drill_held_on")]  # lists: newest first, ties by id
         constraints = [
             models.UniqueConstraint(fields=["organization", "name", "held_on"], name="drill_name_date_per_org")
         ]

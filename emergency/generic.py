@@ -484,9 +484,34 @@ class DateColumn(tables.Column):
 
 
 class RecordTable(tables.Table):
-    """A table whose first column links to the record and whose 单位 column shows the owner."""
+    """A table whose first column links to the record and whose 单位 column shows the owner.
+
+    Sorted as asked, then newest record first: pages are cut by OFFSET, and rows tied on the
+    sorted column (a province's 2,000 hazards found on one day) would otherwise be free to come in
+    another order on the next page, one row shown twice and another never."""
 
     organization = tables.Column(verbose_name=_lazy("单位"), order_by=("organization__path",))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._break_ties()  # not sorted by the request: the model's ordering, then the ties
+
+    @property
+    def order_by(self):
+        return self._order_by
+
+    @order_by.setter
+    def order_by(self, value):
+        tables.Table.order_by.fset(self, value)
+        self._break_ties()
+
+    def _break_ties(self) -> None:
+        queryset = self.data.data
+        if not isinstance(queryset, models.QuerySet):
+            return
+        ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
+        if ordering[-1:] not in (["-pk"], ["pk"]):
+            self.data.data = queryset.order_by(*ordering, "-pk")
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle"}

@@ -334,7 +334,7 @@ class Hazard(Record):
         verbose_name_plural = _lazy("隐患")
         ordering = ["-found_on", "-id"]
         indexes = [
-            models.Index(fields=["found_on"], name="hazard_found_on"),
+            models.Index(fields=["found_on", "id"], name="hazard_found_on"),  # lists: newest first, ties by id
             models.Index(fields=["closed_on"], name="hazard_closed_on"),
             models.Index(fields=["status", "deadline"], name="hazard_status_deadline"),
             # Lists of the hazards still open, newest first (督办): without it the scan walks back

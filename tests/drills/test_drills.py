@@ -280,6 +280,18 @@ def test_slow_compliance_is_shown_as_last_judged_while_a_worker_judges_it_again(
     assert fresh.context["built"].built_at > first.context["built"].built_at
 
 
+@pytest.mark.parametrize("sort", [None, "held_on", "-held_on", "drill_type"])
+def test_rows_tied_on_the_sort_come_newest_first_on_every_page(client, personas, sort):
+    tied = [make_drill(personas.tree.school_a1, "2025-03-10", name=f"同日演练{i}") for i in range(5)]
+    client.force_login(personas.city_staff)
+    shown = []
+    for page in (1, 2, 3):
+        query = {"per_page": 2, "page": page, **({"sort": sort} if sort else {})}
+        table = client.get(reverse("drills:drill_list"), query).context["table"]
+        shown += [row.record.pk for row in table.paginated_rows]
+    assert shown == [d.pk for d in reversed(tied)]  # each once, in one order across the pages
+
+
 @pytest.mark.parametrize("drills", [1, 30])
 def test_drill_list_query_count_is_pinned(client, personas, django_assert_num_queries, drills):
     plan = make_plan(personas.tree.school_a1)
