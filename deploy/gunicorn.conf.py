@@ -9,3 +9,6 @@ workers = multiprocessing.cpu_count() * 2 + 1
 worker_class = "gthread"
 threads = 2
 timeout = 120  # an export or a preview of a large upload in the request
+# The application (and its warm-up: emergency/wsgi.py) loaded once in the master, before the
+# workers fork: no worker pays for importing views and compiling templates in its first requests.
+preload_app = True

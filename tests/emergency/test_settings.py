@@ -63,3 +63,22 @@ def test_connections_take_work_mem_from_the_environment():
     show = "from django.db import connection as c; k = c.cursor(); k.execute('SHOW work_mem'); print(k.fetchone()[0])"
     assert manage("shell", "--no-imports", "-c", show).stdout.strip() == "16MB"
     assert manage("shell", "--no-imports", "-c", show, DATABASE_WORK_MEM="48MB").stdout.strip() == "48MB"
+
+
+def test_the_wsgi_module_warms_the_process_without_the_database():
+    """gunicorn forks its workers from a master that loaded emergency.wsgi (preload_app): the
+    templates are compiled there, and no connection is open to be shared across the fork (the
+    test would fail on any query: it has no database access)."""
+    import importlib
+
+    from django.conf import settings
+    from django.template import engines
+
+    import emergency.wsgi
+
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+    importlib.reload(emergency.wsgi)
+    templates = Path(settings.TEMPLATES[0]["DIRS"][0])
+    names = {str(path.relative_to(templates)) for path in templates.rglob("*.html")}
+    assert names and names <= set(loader.get_template_cache)
