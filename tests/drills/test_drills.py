@@ -197,6 +197,17 @@ def test_compliance_page_by_district_and_school(client, personas, compliance_dat
     assert 'id="compliance-groups"' not in district and "B区第一小学" not in district
 
 
+def test_compliance_window_is_named_in_the_page_language(client, personas, compliance_data):
+    client.force_login(personas.city_staff)
+    query = {"start": "2025-01", "end": "2025-06"}
+    assert "2025年1月至2025年6月" in client.get(COMPLIANCE, query).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(COMPLIANCE, query).content.decode()
+    assert "January 2025 – June 2025" in english and "2025年1月" not in english
+    single = client.get(COMPLIANCE, {"start": "2025-03", "end": "2025-03"}).content.decode()
+    assert "March 2025" in single and "–" not in single.split("<h1")[1].split("</h1>")[0]
+
+
 def test_compliance_page_is_scoped(client, personas, compliance_data):
     client.force_login(personas.officer_a)
     own = client.get(COMPLIANCE, {"start": "2025-01", "end": "2025-06"}).content.decode()
