@@ -14,9 +14,9 @@ class EmergencyConfig(AppConfig):
         from .organizations import OrganizationImport
         from .summary import register_section, summarize_organisation
 
-        settings.CELERY_BEAT_SCHEDULE["requeue-waiting-summaries"] = {
-            "task": "emergency.tasks.requeue_waiting_summaries",
-            "schedule": 60.0,
+        settings.CELERY_BEAT_SCHEDULE["sweep-jobs"] = {
+            "task": "emergency.tasks.sweep_jobs",
+            "schedule": settings.JOB_LEASE_SECONDS / 2,
         }
         registry.register_import(OrganizationImport())
         registry.register_demo("emergency", build_leadership)

@@ -394,7 +394,46 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
-class ImportJob(Record):
+class BackgroundJob(Record):
+    """A job a Celery worker does for a user, whose state lives on its row so that none is left
+    behind (emergency/jobs.py): sent to the broker or waiting for it (`sent_at`), claimed by one
+    worker under a lease it keeps renewing (`lease_until`), and sent again by the sweeper when the
+    broker lost it or the lease ran out because its worker died."""
+
+    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("租约到期"), null=True, blank=True)
+
+    # The text field the job tells its user what went wrong in.
+    message_field: str
+
+    class Meta:
+        abstract = True
+        indexes = [
+            models.Index(
+                fields=["status"],
+                name="%(app_label)s_%(class)s_active",
+                condition=Q(status__in=["queued", "running"]),
+            )
+        ]
+
+    def task_name(self) -> str:
+        """The Celery task that does the job's next step."""
+        raise NotImplementedError
+
+    @property
+    def waiting_note(self) -> str:
+        """What a queued job tells its user while it waits for a broker or a worker to come back."""
+        if self.status != JobStatus.QUEUED:
+            return ""
+        if self.sent_at is None:
+            return _("已排队，服务恢复后自动处理")
+        return _("处理中断，正在重试") if self.attempts else ""
+
+
+class ImportJob(BackgroundJob):
     """One Excel upload: its file, the validation result shown as a preview, and what was written.
 
     Large files are validated and written by Celery; the page polls this row for progress."""
@@ -402,8 +441,6 @@ class ImportJob(Record):
     kind = models.CharField(_("数据类型"), max_length=20)
     file = models.FileField(_("文件"), upload_to=upload_path)
     original_name = models.CharField(_("原文件名"), max_length=255)
-    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
     to_add = models.PositiveIntegerField(_("新增"), default=0)
     to_update = models.PositiveIntegerField(_("更新"), default=0)
@@ -411,9 +448,12 @@ class ImportJob(Record):
     errors = models.JSONField(_("错误"), default=list)
     preview = models.JSONField(_("预览"), default=dict)
     message = models.TextField(_("说明"), blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     applied_at = models.DateTimeField(_("写入时间"), null=True, blank=True)
 
-    class Meta:
+    message_field = "message"
+
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("导入任务")
         verbose_name_plural = _("导入任务")
         ordering = ["-created_at"]
@@ -424,8 +464,16 @@ class ImportJob(Record):
     def get_absolute_url(self) -> str:
         return reverse("emergency:importjob_detail", args=[self.pk])
 
+    def task_name(self) -> str:
+        return "emergency.tasks.apply_import" if self.confirmed_at else "emergency.tasks.validate_import"
 
-class SummaryRun(Record):
+    @property
+    def can_retry(self) -> bool:
+        """A failure that was not the file's (the database or the disk went away) can be tried again."""
+        return self.status == JobStatus.FAILED and not self.errors and self.applied_at is None
+
+
+class SummaryRun(BackgroundJob):
     """One compilation of the annual summary for an organisation's subtree and a calendar year.
 
     The Celery job fills it in; the page polls it, so a reload or a restarted server finds it where
@@ -433,9 +481,6 @@ class SummaryRun(Record):
 
     year = models.PositiveSmallIntegerField(_("年度"))
     notice = models.CharField(_("依据的通知"), max_length=200, blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
-    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     figures = models.JSONField(_("指标"), default=list)
     narrative = models.TextField(_("总结正文"), blank=True)
     workbook = models.FileField(_("Excel 文件"), upload_to=upload_path, blank=True)
@@ -453,11 +498,13 @@ class SummaryRun(Record):
         related_name="+",
     )
 
-    class Meta:
+    message_field = "error"
+
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("年度总结")
         verbose_name_plural = _("年度总结")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organization", "year"])]
+        indexes = [*BackgroundJob.Meta.indexes, models.Index(fields=["organization", "year"])]
 
     def __str__(self) -> str:
         return f"{self.organization.name}{self.year}年度应急管理工作总结"
@@ -468,6 +515,9 @@ class SummaryRun(Record):
     @property
     def is_final(self) -> bool:
         return self.finalized_at is not None
+
+    def task_name(self) -> str:
+        return "emergency.tasks.compile_summary"
 
     def figure_map(self) -> dict[str, dict]:
         return {f["key"]: f for f in self.figures}

@@ -110,7 +110,11 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        envstr("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/emergency"), conn_max_age=60
+        envstr("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/emergency"),
+        conn_max_age=60,
+        # A connection kept from an earlier request is checked before it is used again, so the first
+        # requests after a database restart reconnect instead of failing.
+        conn_health_checks=True,
     )
 }
 # Memory a sort or hash may take before spilling to disk. PostgreSQL's 4 MB sends the dashboard's
@@ -163,7 +167,7 @@ STATIC_ROOT = Path(envstr("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Uploaded files are never served from a public URL: only scoped views stream them.
 MEDIA_ROOT = Path(envstr("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "emergency.storage.MediaStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -197,10 +201,13 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A task whose worker died unacknowledged goes to another worker after the visibility timeout; it
-# must exceed the longest job. Workers sweep for such tasks a few times per timeout, and a publish
-# to a Redis that has gone away fails within seconds instead of hanging the request.
-_VISIBILITY = envint("CELERY_VISIBILITY_TIMEOUT", "3600")
+# Imports and summaries are taken by one worker under a lease it renews while it runs
+# (emergency/jobs.py): a delivery that finds the lease held does nothing, so the broker may hand a
+# long job out again, and the visibility timeout can be short. It brings back within a minute a
+# task that a killed worker had received but not yet started; a job it had started comes back
+# when its lease runs out, through the sweeper that beat runs twice a lease. A publish to a Redis
+# that has gone away fails within seconds instead of hanging the request.
+_VISIBILITY = envint("CELERY_VISIBILITY_TIMEOUT", "45")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": _VISIBILITY,
     "unacked_restore_interval": max(1, min(10, _VISIBILITY // 4)),
@@ -208,6 +215,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "socket_connect_timeout": 5,
 }
+JOB_LEASE_SECONDS = envint("JOB_LEASE_SECONDS", "30")
+# A queued job sent this long ago and still not taken is sent again: Redis may have restarted empty.
+JOB_RESEND_SECONDS = envint("JOB_RESEND_SECONDS", "300")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE

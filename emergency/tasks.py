@@ -10,14 +10,16 @@ from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from . import cache, compiler, registry
+from . import cache, compiler, jobs, registry
 from .imports import ImportConflict, ImportSpec, Validation, apply, validate
 from .models import ImportJob, JobStatus, SummaryRun, User
+from .storage import StorageUnavailable
 
 
 def start_import(spec: ImportSpec, user: User, name: str, data: bytes) -> ImportJob:
+    """Keep the upload and validate it: a large file by a worker, a small one in the request. Raises
+    StorageUnavailable, keeping nothing, when the media directory takes no more."""
     job = ImportJob.objects.create(
         organization=user.organization,
         kind=spec.kind,
@@ -25,17 +27,24 @@ def start_import(spec: ImportSpec, user: User, name: str, data: bytes) -> Import
         file=ContentFile(data, name=name),
         created_by=user,
         updated_by=user,
+        status=JobStatus.RUNNING,
     )
-    if _data_rows_estimate(data) > settings.IMPORT_BACKGROUND_ROWS:
-        transaction.on_commit(lambda: validate_import.delay(job.pk))
-    else:
-        run_validation(job)
+    _validate(job, background=_data_rows_estimate(data) > settings.IMPORT_BACKGROUND_ROWS)
     return job
 
 
 def _data_rows_estimate(data: bytes) -> int:
     # Worth a background job when the file is big; about 60 bytes a row in a packed xlsx.
     return len(data) // 60
+
+
+def _validate(job: ImportJob, background: bool) -> None:
+    if background:
+        job.status, job.progress, job.attempts = JobStatus.QUEUED, 0, 0
+        job.save(update_fields=["status", "progress", "attempts", "message", "updated_at"])
+        jobs.send_on_commit(job)
+    else:
+        run_validation(job)
 
 
 def run_validation(job: ImportJob) -> Validation:
@@ -56,116 +65,108 @@ def run_validation(job: ImportJob) -> Validation:
     if len(result.errors) > 500:
         job.message = _("共 %(n)d 个错误，只显示前 500 个") % {"n": len(result.errors)}
     job.status = JobStatus.READY if result.ok else JobStatus.FAILED
-    job.progress = 100
+    job.progress, job.lease_until = 100, None
     job.save()
     return result
 
 
 def confirm_import(job: ImportJob) -> None:
-    if job.total_rows > settings.IMPORT_BACKGROUND_ROWS:
-        transaction.on_commit(lambda: apply_import.delay(job.pk))
+    """Inside the confirming request's transaction, with the job locked: mark it confirmed, and once
+    committed write it here (a small file) or send it to a worker (a large one)."""
+    background = job.total_rows > settings.IMPORT_BACKGROUND_ROWS
+    job.confirmed_at = timezone.now()
+    job.status = JobStatus.QUEUED if background else JobStatus.RUNNING
+    job.progress, job.attempts, job.message = 0, 0, ""
+    job.save(update_fields=["confirmed_at", "status", "progress", "attempts", "message", "updated_at"])
+    if background:
+        jobs.send_on_commit(job)
     else:
-        run_apply(job)
+        transaction.on_commit(lambda: run_apply(job))
+
+
+def retry_import(job: ImportJob) -> None:
+    """Take again from its start the step that failed for a reason not the file's."""
+    job.message = ""
+    if job.confirmed_at:
+        confirm_import(job)
+    else:
+        _validate(job, background=job.file.size // 60 > settings.IMPORT_BACKGROUND_ROWS)
 
 
 def run_apply(job: ImportJob) -> None:
     """Validate again against the database as it is now, then write everything or nothing."""
     spec = registry.import_specs[job.kind]
-    with job.file.open("rb") as f:
-        data = f.read()
-    result = validate(spec, job.original_name, data, job.created_by)
-    if not result.ok:
-        job.status, job.errors = JobStatus.FAILED, result.errors[:500]
-        job.message = _("数据在预览后发生了变化，本次未写入任何数据")
-        job.save()
-        return
     try:
-        apply(spec, result, job.created_by, source=f"import:{job.kind}:{job.pk}")
+        with job.file.open("rb") as f:
+            data = f.read()
+        result = validate(spec, job.original_name, data, job.created_by)
+        if not result.ok:
+            jobs.record(
+                job,
+                status=JobStatus.FAILED,
+                progress=100,
+                errors=result.errors[:500],
+                message=_("数据在预览后发生了变化，本次未写入任何数据"),
+            )
+            return
+        with transaction.atomic():
+            apply(spec, result, job.created_by, source=f"import:{job.kind}:{job.pk}")
+            # Recorded with the rows, so the counts are those of the run that committed them.
+            job.status, job.applied_at, job.progress, job.lease_until = JobStatus.DONE, timezone.now(), 100, None
+            job.to_add, job.to_update, job.unchanged = len(result.to_add), len(result.to_update), result.unchanged
+            job.message = _("已写入：新增 %(a)d 行，更新 %(u)d 行，无变化 %(n)d 行") % {
+                "a": job.to_add,
+                "u": job.to_update,
+                "n": job.unchanged,
+            }
+            job.save()
     except ImportConflict as exc:
-        job.status, job.message = JobStatus.FAILED, str(exc)
+        jobs.record(job, status=JobStatus.FAILED, progress=100, message=str(exc))
     except (OperationalError, InterfaceError):
         # The server restarted or dropped us mid-write: the transaction is gone with the
         # connection, so nothing was written. Reconnect to say so.
         connection.close()
-        job.status = JobStatus.FAILED
-        job.message = _("写入时数据库连接中断，本次未写入任何数据，请稍后重试")
-    else:
-        job.status, job.applied_at = JobStatus.DONE, timezone.now()
-        job.to_add, job.to_update, job.unchanged = len(result.to_add), len(result.to_update), result.unchanged
-        job.message = _("已写入：新增 %(a)d 行，更新 %(u)d 行，无变化 %(n)d 行") % {
-            "a": job.to_add,
-            "u": job.to_update,
-            "n": job.unchanged,
-        }
-    job.progress = 100
-    job.save()
+        jobs.record(
+            job,
+            status=JobStatus.FAILED,
+            progress=100,
+            message=_("写入时数据库连接中断，本次未写入任何数据，请稍后重试"),
+        )
 
 
-def _claim(job_id: int, expected: str) -> ImportJob | None:
-    """Take the job if it is still waiting for this step; a redelivered task finds it taken."""
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
-        if (
-            job is None
-            or job.status not in (JobStatus.QUEUED, JobStatus.RUNNING)
-            or (expected == "apply" and job.applied_at is not None)
-        ):
-            return None
-        return job
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True, max_retries=3)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def validate_import(job_id: int) -> None:
-    job = _claim(job_id, "validate")
-    if job is not None and job.total_rows == 0 and not job.preview:
-        run_validation(job)
+    job = jobs.claim(ImportJob.objects.all(), job_id, validate_import.name)
+    if job is None:
+        return
+    with jobs.holding_lease(job):
+        try:
+            run_validation(job)
+        except (OperationalError, InterfaceError):
+            connection.close()
+            jobs.record(
+                job, status=JobStatus.FAILED, progress=100, message=_("校验时数据库连接中断，未写入任何数据，请重试")
+            )
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, max_retries=3)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def apply_import(job_id: int) -> None:
-    job = _claim(job_id, "apply")
+    job = jobs.claim(ImportJob.objects.all(), job_id, apply_import.name)
     if job is not None:
-        run_apply(job)
+        with jobs.holding_lease(job):
+            run_apply(job)
 
 
 # ---- the annual summary -------------------------------------------------------------------------
 
-MAX_SUMMARY_ATTEMPTS = 3
-
 
 def start_summary(org, year: int, user, notice: str = "") -> SummaryRun:
-    """Record the request and queue the job once the request's transaction has committed."""
+    """Record the request and send the job once the request's transaction has committed."""
     run = SummaryRun.objects.create(
         organization=org, year=year, notice=notice, created_by=user, updated_by=user, status=JobStatus.QUEUED
     )
-    transaction.on_commit(lambda: queue_summary(run))
+    jobs.send_on_commit(run)
     return run
-
-
-def queue_summary(run: SummaryRun) -> None:
-    """Send the job; when the broker is down the run stays queued and says so, to be sent again."""
-    try:
-        compile_summary.apply_async(args=[run.pk], retry=False)
-    except BrokerUnavailable as exc:
-        SummaryRun.objects.filter(pk=run.pk).update(
-            error=_("任务队列暂时不可用（%(e)s），已保留请求，队列恢复后将自动编制") % {"e": type(exc).__name__}
-        )
-
-
-def _claim_run(run_id: int) -> SummaryRun | None:
-    """Take a queued run, or one whose worker died mid-way (delivered again); never a finished one."""
-    with transaction.atomic():
-        run = SummaryRun.objects.select_for_update().select_related("organization").filter(pk=run_id).first()
-        if run is None or run.status not in (JobStatus.QUEUED, JobStatus.RUNNING) or run.is_final:
-            return None
-        run.attempts += 1
-        if run.attempts > MAX_SUMMARY_ATTEMPTS:
-            run.status, run.error = JobStatus.FAILED, _("编制多次中断，已停止，请重新编制")
-            run.save(update_fields=["status", "error", "attempts", "updated_at"])
-            return None
-        run.status, run.progress, run.error, run.started_at = JobStatus.RUNNING, 0, "", timezone.now()
-        run.save(update_fields=["status", "progress", "error", "attempts", "started_at", "updated_at"])
-        return run
 
 
 def run_summary(run: SummaryRun) -> None:
@@ -176,41 +177,39 @@ def run_summary(run: SummaryRun) -> None:
         SummaryRun.objects.filter(pk=run.pk).update(progress=percent)
 
     org, year = run.organization, run.year
+    run.started_at = timezone.now()
     parts = compiler.compile_sections(org, year, progress)
     run.figures = compiler.figures_of(parts)
     run.narrative = compiler.narrative(org, year, parts, run.notice)
     progress(80)
     run.workbook.save(f"{org.code}-{year}.xlsx", compiler.workbook_file(org, year, parts, run.figures), save=False)
-    run.status, run.progress, run.finished_at = JobStatus.DONE, 100, timezone.now()
+    run.status, run.progress, run.finished_at, run.lease_until = JobStatus.DONE, 100, timezone.now(), None
     run.save()
 
 
-@shared_task(
-    acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,), max_retries=3, retry_backoff=True
-)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def compile_summary(run_id: int) -> None:
-    run = _claim_run(run_id)
+    run = jobs.claim(SummaryRun.objects.select_related("organization"), run_id, compile_summary.name)
     if run is None:
         return
-    try:
-        run_summary(run)
-    except OperationalError:
-        raise  # the database went away: Celery retries, a bounded number of times
-    except Exception as exc:
-        SummaryRun.objects.filter(pk=run.pk).update(status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
-        raise
+    with jobs.holding_lease(run):
+        try:
+            run_summary(run)
+        except (OperationalError, InterfaceError):
+            # The database went away: back to the queue, for the sweeper to send again (attempts bound it).
+            connection.close()
+            jobs.record(run, status=JobStatus.QUEUED, sent_at=None)
+        except StorageUnavailable as exc:
+            jobs.record(run, status=JobStatus.FAILED, error=str(exc))
+        except Exception as exc:
+            jobs.record(run, status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+            raise
 
 
 @shared_task
-def requeue_waiting_summaries() -> int:
-    """Send again the runs whose request came while the queue was down (beat, every minute)."""
-    waiting = SummaryRun.objects.filter(status=JobStatus.QUEUED, attempts=0).exclude(error="")
-    count = 0
-    for run in waiting:
-        SummaryRun.objects.filter(pk=run.pk).update(error="")
-        queue_summary(run)
-        count += 1
-    return count
+def sweep_jobs() -> int:
+    """Send again the imports and summaries that the broker may have lost (beat, twice a lease)."""
+    return jobs.sweep()
 
 
 @shared_task

@@ -37,6 +37,7 @@ core = [
     path("imports/jobs/<int:pk>/", views.import_job, name="importjob_detail"),
     path("imports/jobs/<int:pk>/status/", views.import_job_status, name="importjob_status"),
     path("imports/jobs/<int:pk>/confirm/", views.import_confirm, name="importjob_confirm"),
+    path("imports/jobs/<int:pk>/retry/", views.import_retry, name="importjob_retry"),
     path("settings/", views.rules_page, name="settings"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("summaries/", summary_views.summary_list, name="summaryrun_list"),

@@ -49,6 +49,7 @@ from .models import (
     OrganizationKind,
     Role,
 )
+from .storage import StorageUnavailable
 from .tables import DocumentTable, LeadershipGroupTable, OrganizationTable
 
 # ---- home -------------------------------------------------------------------------------------
@@ -439,8 +440,12 @@ def import_upload(request, kind):
             if request.user.organization is None:
                 form.add_error("file", _("您的账号没有所属单位，不能导入"))
             else:
-                job = tasks.start_import(spec, request.user, upload.name, data)
-                return redirect(job.get_absolute_url())
+                try:
+                    job = tasks.start_import(spec, request.user, upload.name, data)
+                except StorageUnavailable as exc:
+                    form.add_error("file", str(exc))
+                else:
+                    return redirect(job.get_absolute_url())
     return render(request, "emergency/import_upload.html", {"form": form, "spec": spec})
 
 
@@ -477,12 +482,28 @@ def import_confirm(request, pk):
         job = get_object_or_404(
             ImportJob.objects.visible_to(request.user).filter(created_by=request.user).select_for_update(), pk=pk
         )
+        if job.confirmed_at and job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+            return redirect(job.get_absolute_url())  # confirmed already: the page shows it on its way
         if job.status != JobStatus.READY or job.errors:
             messages.error(request, _("这个导入不能再确认（状态：%(s)s）") % {"s": job.get_status_display()})
             return redirect(job.get_absolute_url())
-        job.status, job.progress = JobStatus.QUEUED, 0
-        job.save(update_fields=["status", "progress", "updated_at"])
-    tasks.confirm_import(job)
+        tasks.confirm_import(job)
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+@require_POST
+def import_retry(request, pk):
+    if not request.user.can_write:
+        raise PermissionDenied(_("局领导账号只能查看，不能导入"))
+    with transaction.atomic():
+        job = get_object_or_404(
+            ImportJob.objects.visible_to(request.user).filter(created_by=request.user).select_for_update(), pk=pk
+        )
+        if not job.can_retry:
+            messages.error(request, _("这个导入不能重试（状态：%(s)s）") % {"s": job.get_status_display()})
+        else:
+            tasks.retry_import(job)
     return redirect(job.get_absolute_url())
 
 

@@ -3,6 +3,7 @@
 import io
 
 from django.urls import reverse
+from django.utils import timezone
 
 from emergency.models import ImportJob, Organization
 from tests.factories import workbook
@@ -41,7 +42,7 @@ def test_a_redelivered_write_does_nothing_twice(personas, transactional_db, sett
         "a.xlsx",
         workbook(HEADERS, [["SAY1", "某校", "DA", "学校", "小学"]]),
     )
-    job.status = "queued"
+    job.status, job.confirmed_at = "queued", timezone.now()
     job.save()
     tasks.apply_import.run(job.pk)
     tasks.apply_import.run(job.pk)  # delivered again after a lost acknowledgement

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import InterfaceError, OperationalError
 
 from emergency import registry
 from emergency.imports import ImportConflict, apply, validate
@@ -16,7 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以该用户的管辖范围导入；不指定时为全范围的操作员")
         parser.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
 
-    def handle(self, *args, kind, file, user, dry_run, **options):
+    def handle(self, *args, **options):
+        try:
+            self.import_file(**options)
+        except (OperationalError, InterfaceError) as exc:
+            # The write is one transaction: a connection lost anywhere leaves nothing written.
+            raise CommandError("数据库连接中断，未写入任何数据，请稍后重试") from exc
+
+    def import_file(self, *, kind, file, user, dry_run, **options):
         spec = registry.import_specs.get(kind)
         if spec is None:
             raise CommandError(f"未知的数据类型“{kind}”，可选：{' '.join(registry.import_specs)}")
