@@ -9,6 +9,7 @@ class EmergencyConfig(AppConfig):
 
     def ready(self) -> None:
         from . import cache, registry
+        from .accounts import UserImport
         from .dashboard import build_figures, organisation_panel, register_panel
         from .demo import build_leadership
         from .organizations import OrganizationImport
@@ -19,6 +20,7 @@ class EmergencyConfig(AppConfig):
             "schedule": settings.JOB_LEASE_SECONDS / 2,
         }
         registry.register_import(OrganizationImport())
+        registry.register_import(UserImport())
         registry.register_demo("emergency", build_leadership)
         register_section("emergency", summarize_organisation)
         register_panel("emergency", organisation_panel)

@@ -245,6 +245,12 @@ class ImportSpec:
     def sheet_name(self) -> str:
         return self.label
 
+    def refusal(self, user) -> str | None:
+        """Why this user may not import this kind (None: they may); an operator always may."""
+        if user is not None and not user.can_write:
+            return _("局领导账号只能查看，不能导入")
+        return None
+
     def column(self, header: str) -> Column:
         return next(c for c in self.columns if c.header == header)
 

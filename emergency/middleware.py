@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils import translation
 
 
@@ -14,3 +16,24 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         codes = {code for code, _name in settings.LANGUAGES}
         translation.activate(chosen if chosen in codes else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account with a first or reset password reaches only the password change (and logging
+    out, and the language switch) until the password is changed."""
+
+    ALLOWED = ("password_change", "password_change_done", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.must_change_password:
+            try:
+                name = resolve(request.path_info).url_name
+            except Resolver404:
+                name = None
+            if name not in self.ALLOWED:
+                return redirect("password_change")
+        return self.get_response(request)

@@ -9,6 +9,7 @@ import uuid
 
 import pghistory
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -23,17 +24,25 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-def track_history(model: type[models.Model]) -> type[models.Model]:
+def track_history(model: type[models.Model] | None = None, *, exclude: tuple[str, ...] = ()):
     """Keep every insert, update and delete of a model in its event table, by database trigger, so
     bulk writes and QuerySet.update() are kept too. Trackers are made anew for every model: they
-    bind to the model they track.
+    bind to the model they track. Fields in `exclude` are neither copied nor make an event.
 
     The triggers are statement-level: one insert into the event table per statement, from the
     statement's transition table, where a row-level trigger ran its function (and two exception
     blocks in it) once per row, which cost an import of 10,000 rows 1.4 seconds."""
-    return pghistory.track(
-        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), level=pghistory.Statement
-    )(model)
+
+    def track(model: type[models.Model]) -> type[models.Model]:
+        return pghistory.track(
+            pghistory.InsertEvent(),
+            pghistory.UpdateEvent(),
+            pghistory.DeleteEvent(),
+            level=pghistory.Statement,
+            exclude=list(exclude) or None,
+        )(model)
+
+    return track(model) if model is not None else track
 
 
 class OrganizationKind(models.TextChoices):
@@ -148,6 +157,40 @@ class Role(models.TextChoices):
     LEADER = "leader", _("局领导")
 
 
+# Who may give which roles (the 用户管理 rule): an administrator any, bureau staff any but
+# administrator, within their subtree; school officers and leaders manage nobody.
+GRANTABLE_ROLES: dict[str, tuple[str, ...]] = {
+    Role.ADMIN: tuple(Role.values),
+    Role.STAFF: (Role.STAFF, Role.SCHOOL_OFFICER, Role.LEADER),
+}
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user) -> UserQuerySet:
+        """The accounts a user manages: in their subtree and holding a role they may give."""
+        if not user.is_authenticated or not user.grantable_roles:
+            return self.none()
+        if user.sees_everything:
+            return self
+        if user.organization_id is None:
+            return self.none()
+        return self.filter(
+            organization__path__startswith=user.organization.path,
+            role__in=user.grantable_roles,
+            is_superuser=False,
+        )
+
+    def awaiting_first_password(self) -> UserQuerySet:
+        """Active accounts with no usable password yet: those an import created."""
+        return self.filter(password__startswith=UNUSABLE_PASSWORD_PREFIX, is_active=True)
+
+
+class AccountManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+# Passwords and logins change without being history: the hash is a secret, a login no change.
+@track_history(exclude=("password", "last_login"))
 class User(AbstractUser):
     """A person who signs in: belongs to one organisation, whose subtree is their scope."""
 
@@ -155,8 +198,12 @@ class User(AbstractUser):
         Organization, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False, help_text=_("首次登录或密码被重置后，须先修改密码才能使用")
+    )
 
-    objects = UserManager()
+    objects = AccountManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -173,6 +220,18 @@ class User(AbstractUser):
     def can_write(self) -> bool:
         """Leaders read; everyone else in scope may enter and correct records."""
         return self.is_authenticated and self.role != Role.LEADER
+
+    @property
+    def grantable_roles(self) -> tuple[str, ...]:
+        """The roles this user may give to the accounts they manage; none: they manage nobody."""
+        if not self.is_authenticated or not self.is_active:
+            return ()
+        if self.is_superuser:
+            return GRANTABLE_ROLES[Role.ADMIN]
+        return GRANTABLE_ROLES.get(self.role, ())
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:user_detail", args=[self.pk])
 
     def in_scope(self, org: Organization | None) -> bool:
         if org is None:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import dashboard, summary_views, views
+from . import account_views, dashboard, summary_views, views
 
 core = [
     path("organizations/", views.OrganizationList.as_view(), name="organization_list"),
@@ -38,6 +38,16 @@ core = [
     path("imports/jobs/<int:pk>/status/", views.import_job_status, name="importjob_status"),
     path("imports/jobs/<int:pk>/confirm/", views.import_confirm, name="importjob_confirm"),
     path("imports/jobs/<int:pk>/retry/", views.import_retry, name="importjob_retry"),
+    path("users/", account_views.UserList.as_view(), name="user_list"),
+    path("users/add/", account_views.UserEdit.as_view(), name="user_add"),
+    path("users/schools/", account_views.school_accounts, name="user_schools"),
+    path("users/issue-passwords/", account_views.user_issue_passwords, name="user_issue_passwords"),
+    path("users/first-passwords/", account_views.first_passwords_download, name="user_first_passwords"),
+    path("users/<int:pk>/", account_views.UserDetail.as_view(), name="user_detail"),
+    path("users/<int:pk>/edit/", account_views.UserEdit.as_view(), name="user_edit"),
+    path("users/<int:pk>/history/", account_views.UserHistory.as_view(), name="user_history"),
+    path("users/<int:pk>/active/", account_views.user_set_active, name="user_set_active"),
+    path("users/<int:pk>/reset-password/", account_views.user_reset_password, name="user_reset_password"),
     path("settings/", views.rules_page, name="settings"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("summaries/", summary_views.summary_list, name="summaryrun_list"),
@@ -55,7 +65,7 @@ urlpatterns = [
     path("", include((core, "emergency"))),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -59,7 +59,11 @@ from .tables import DocumentTable, LeadershipGroupTable, OrganizationTable
 def home(request):
     items = registry.todo(request.user)
     org = request.user.organization
-    context = {"items": items, "org": org, "import_kinds": list(registry.import_specs.values())}
+    context = {
+        "items": items,
+        "org": org,
+        "import_kinds": [s for s in registry.import_specs.values() if s.refusal(request.user) is None],
+    }
     if org is not None:
         context["children"] = org.children.annotate(n=Count("children")).order_by("code")[:50]
         context["group"] = LeadershipGroup.objects.filter(organization=org).first()
@@ -426,8 +430,8 @@ class UploadForm(forms.Form):
 @login_required
 def import_upload(request, kind):
     spec = _spec(kind)
-    if not request.user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看，不能导入"))
+    if reason := spec.refusal(request.user):
+        raise PermissionDenied(reason)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -484,6 +488,8 @@ def import_confirm(request, pk):
         )
         if job.confirmed_at and job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
             return redirect(job.get_absolute_url())  # confirmed already: the page shows it on its way
+        if reason := _spec(job.kind).refusal(request.user):
+            raise PermissionDenied(reason)
         if job.status != JobStatus.READY or job.errors:
             messages.error(request, _("这个导入不能再确认（状态：%(s)s）") % {"s": job.get_status_display()})
             return redirect(job.get_absolute_url())

@@ -74,3 +74,46 @@ def assert_scope_matrix(
                     checks += 1
         client.logout()
     return checks
+
+
+# Who manages an account of school SA1 (inside) and of school SB1 (outside), per persona; None:
+# manages nobody, so the account list is refused (403) and every account is out of reach (404).
+MANAGES = {
+    "admin": (True, True),
+    "city_staff": (True, True),
+    "leader": None,
+    "district_staff": (True, False),
+    "officer_a": None,
+    "officer_b": None,
+}
+
+
+def assert_account_matrix(client, personas, inside, outside, actions=("detail", "edit", "history")) -> int:
+    """The scope matrix of the account pages: anonymous → login, the list to someone managing nobody
+    → 403, an account outside one's reach → 404, inside → 200; returns the checks made."""
+    checks = 0
+    list_url = reverse("emergency:user_list")
+    client.logout()
+    for url in [list_url, *object_urls(inside, actions).values()]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+        checks += 1
+    for name, user in personas.all().items():
+        client.force_login(user)
+        reach = MANAGES[name]
+        listing = client.get(list_url)
+        assert listing.status_code == (403 if reach is None else 200), (name, listing.status_code)
+        for obj, visible in zip((inside, outside), reach or (False, False), strict=True):
+            if reach is not None:
+                assert (obj.get_absolute_url() in listing.content.decode()) == visible, (name, obj, "list")
+            for action, url in object_urls(obj, actions).items():
+                expected = 200 if visible else 404
+                assert client.get(url).status_code == expected, (name, action, url)
+                checks += 1
+                if action == "edit" and expected != 200:
+                    assert client.post(url, {"role": "admin"}).status_code == expected, (name, "POST", url)
+                    obj.refresh_from_db()
+                    assert obj.role != "admin"
+                    checks += 1
+        client.logout()
+    return checks

@@ -121,6 +121,13 @@ def make_org(org: Organization, user, *, text: str = "", **fields) -> Organizati
     return org
 
 
+def make_account(org, user, *, text: str = "", **fields) -> User:
+    """A school officer's account of `org`, named by the marker so lists and exports can be searched."""
+    return User.objects.create_user(
+        f"{text.lower() or 'account'}{next(_serial)}", first_name=text, organization=org, role="school_officer"
+    )
+
+
 def make_import_job(org, user, *, text: str = "", **fields) -> ImportJob:
     # An import job is seen only by the person who uploaded it, so it is made for that person.
     values = {
@@ -154,6 +161,7 @@ def make_attachment(org, user, *, text: str = "", **fields) -> Attachment:
 MAKERS: dict[type[models.Model], Callable[..., models.Model]] = {
     Organization: make_org,
     ImportJob: make_import_job,
+    User: make_account,
     Attachment: make_attachment,
 }
 

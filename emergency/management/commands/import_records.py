@@ -35,8 +35,8 @@ class Command(BaseCommand):
             account = User.objects.filter(username=user).select_related("organization").first()
             if account is None:
                 raise CommandError(f"用户不存在：{user}")
-            if not account.can_write:
-                raise CommandError(f"用户 {user} 是只读角色，不能导入")
+            if reason := spec.refusal(account):
+                raise CommandError(f"用户 {user}：{reason}")
         result = validate(spec, file.name, file.read_bytes(), account)
         if not result.ok:
             for error in result.errors:
