@@ -20,6 +20,7 @@ from . import compiler, tasks
 from .excel import XLSX_CONTENT_TYPE
 from .generic import OrganizationCodeField, download_response
 from .models import JobStatus, Organization, SummaryRun
+from .years import record_span
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -40,7 +41,8 @@ class SummaryRequestForm(forms.Form):
         self.fields["organization"].queryset = Organization.objects.visible_to(user)
         if user.organization_id:
             self.fields["organization"].initial = user.organization.code
-        self.fields["year"].initial = timezone.localdate().year - 1
+        if not self.is_bound:
+            self.fields["year"].initial = record_span().latest_year
 
     def clean_organization(self):
         org = self.cleaned_data.get("organization") or self.user.organization
