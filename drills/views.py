@@ -227,10 +227,11 @@ def _requirement_rows(result):
 def compliance_page(request):
     """Required vs held drills per district and per school, for any window and part of the tree."""
     # The window and organisation in force are written into the form, so the page shows them.
-    latest = record_span().latest_month  # the latest year with records, up to its last month
     data = request.GET.copy()
-    data.setdefault("start", f"{latest.year}-01")
-    data.setdefault("end", f"{latest:%Y-%m}" if latest.year == timezone.localdate().year else f"{latest.year}-12")
+    if not (data.get("start") and data.get("end")):  # the latest year with records, up to its last month
+        latest = record_span().latest_month
+        data.setdefault("start", f"{latest.year}-01")
+        data.setdefault("end", f"{latest:%Y-%m}" if latest.year == timezone.localdate().year else f"{latest.year}-12")
     if request.user.organization_id:
         data.setdefault("org", request.user.organization.code)
     form = ComplianceForm(data, user=request.user)

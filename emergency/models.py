@@ -437,6 +437,7 @@ class SummaryRun(Record):
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     figures = models.JSONField(_("指标"), default=list)
+    checks = models.JSONField(_("一致性检查"), default=list)  # compiler.consistency_checks: label, passed, detail
     narrative = models.TextField(_("总结正文"), blank=True)
     workbook = models.FileField(_("Excel 文件"), upload_to=upload_path, blank=True)
     document = models.FileField(_("Word 文件"), upload_to=upload_path, blank=True)
@@ -468,6 +469,10 @@ class SummaryRun(Record):
     @property
     def is_final(self) -> bool:
         return self.finalized_at is not None
+
+    @property
+    def failed_checks(self) -> list[dict]:
+        return [check for check in self.checks if not check["passed"]]
 
     def figure_map(self) -> dict[str, dict]:
         return {f["key"]: f for f in self.figures}

@@ -129,6 +129,11 @@ def summary_finalize(request, pk):
         run = _writable_run(request, pk)
         if run.is_final or run.status != JobStatus.DONE:
             messages.error(request, _("这份总结不能定稿"))
+        elif run.failed_checks and not request.POST.get("confirm_failed_checks"):
+            # Refusing outright would block a year's report on records the office cannot correct in time.
+            messages.error(
+                request, _("有 %(n)d 项一致性检查未通过：请核对，或勾选确认后再定稿") % {"n": len(run.failed_checks)}
+            )
         else:
             run.document.save(
                 f"{run.organization.code}-{run.year}.docx",
