@@ -35,6 +35,7 @@ class DrillsConfig(AppConfig):
 
         from . import compliance, demo, summary
         from .imports import DrillImport
+        from .models import Drill
         from .views import home_panel
 
         registry.register_area(
@@ -51,6 +52,7 @@ class DrillsConfig(AppConfig):
             )
         )
         registry.register_import(DrillImport())
+        registry.register_dated(Drill, "held_on")
         registry.register_demo("drills", demo.build)
         registry.register_home_panel(home_panel)
         register_section("drills", summary.summarize)

@@ -16,6 +16,7 @@ from emergency.dashboard import Chart, Metric, Panel, both_years, per_child, sum
 from emergency.models import Organization, OrganizationKind
 from emergency.summary import (
     Figure,
+    Rule,
     Section,
     Table,
     breakdown_by_child,
@@ -23,6 +24,7 @@ from emergency.summary import (
     detail_rows,
     labels,
     rate,
+    records_url,
     year_range,
 )
 from plans.summary import schools_phrase
@@ -48,7 +50,7 @@ def summarize(org: Organization, year: int) -> Section:
 
     section = Section(2, "应急演练")
     section.figures = [
-        Figure("drills", "应急演练次数", totals["drills"], "次"),
+        Figure("drills", "应急演练次数", totals["drills"], "次", records_url("drills:drill_list", org, year)),
         Figure("drill_participants", "参演人次", participants, "人次"),
         Figure("drill_students", "参演学生人次", totals["students"], "人次"),
         Figure("drill_staff", "参演教职工人次", totals["staff"], "人次"),
@@ -65,7 +67,11 @@ def summarize(org: Organization, year: int) -> Section:
         _by_choice(drills, "drill_form", [*DrillForm.choices, ("", "未填写")], "应急演练按形式"),
         _by_month(drills),
         breakdown_by_child(
-            drills, org, measures, "各区县应急演练情况" if org.kind == OrganizationKind.CITY else "下级单位应急演练情况"
+            drills,
+            org,
+            measures,
+            "各区县应急演练情况" if org.kind == OrganizationKind.CITY else "下级单位应急演练情况",
+            sums={"演练次数": "drills", "参演人次": "drill_participants"},
         ),
         breakdown_by_unit(drills, measures, "各单位应急演练情况"),
         Table(
@@ -84,6 +90,8 @@ def summarize(org: Organization, year: int) -> Section:
                 [g.name, g.with_requirement, g.compliant, g.rate, g.required, g.held, g.shortfall, g.completion]
                 for g in [*standing.groups, total]
             ],
+            sums={"达标学校": "drill_compliant_schools", "应开展次数": "drill_required"},
+            total_row=True,
         ),
         _schedules(org, start, end),
         Table(
@@ -105,6 +113,12 @@ def summarize(org: Organization, year: int) -> Section:
             kind="detail",
             total=totals["drills"],
         ),
+    ]
+    section.rules = [
+        Rule(
+            "参演人次等于参演学生人次与参演教职工人次之和", ("drill_participants",), ("drill_students", "drill_staff")
+        ),
+        Rule("发现问题的演练次数不超过演练次数", ("drills_with_problems",), ("drills",), at_most=True),
     ]
     section.paragraphs = narrative(org, year, totals, drills, standing)
     return section
@@ -156,6 +170,7 @@ def _by_choice(drills, field: str, choices, title: str) -> Table:
             [str(label), counts.get(value, {}).get("n", 0), counts.get(value, {}).get("p", 0)]
             for value, label in choices
         ],
+        sums={"演练次数": "drills", "参演人次": "drill_participants"},
     )
 
 
@@ -171,6 +186,7 @@ def _by_month(drills) -> Table:
         "应急演练按月份",
         ["月份", "演练次数", "参演人次"],
         [[f"{m}月", counts.get(m, {}).get("n", 0), counts.get(m, {}).get("p", 0)] for m in range(1, 13)],
+        sums={"演练次数": "drills", "参演人次": "drill_participants"},
     )
 
 

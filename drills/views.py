@@ -31,6 +31,7 @@ from emergency.generic import (
 from emergency.models import AttachmentKind, Organization
 from emergency.registry import HomeItem
 from emergency.tables import TupleRows
+from emergency.years import record_span
 
 from .compliance import SchoolRow, Window, built_compliance
 from .filters import DrillFilter, DrillScheduleFilter
@@ -226,10 +227,11 @@ def _requirement_rows(result):
 def compliance_page(request):
     """Required vs held drills per district and per school, for any window and part of the tree."""
     # The window and organisation in force are written into the form, so the page shows them.
-    today = timezone.localdate()
     data = request.GET.copy()
-    data.setdefault("start", f"{today.year}-01")
-    data.setdefault("end", f"{today:%Y-%m}")
+    if not (data.get("start") and data.get("end")):  # the latest year with records, up to its last month
+        latest = record_span().latest_month
+        data.setdefault("start", f"{latest.year}-01")
+        data.setdefault("end", f"{latest:%Y-%m}" if latest.year == timezone.localdate().year else f"{latest.year}-12")
     if request.user.organization_id:
         data.setdefault("org", request.user.organization.code)
     form = ComplianceForm(data, user=request.user)

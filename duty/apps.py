@@ -14,6 +14,7 @@ class DutyConfig(AppConfig):
         from . import conf, demo, panels, summary
         from .choices import IncidentLevel, ShiftKind
         from .imports import DutyShiftImport
+        from .models import DutyShift, Incident
 
         registry.register_area(
             registry.Area(
@@ -31,6 +32,8 @@ class DutyConfig(AppConfig):
             )
         )
         registry.register_import(DutyShiftImport())
+        registry.register_dated(DutyShift, "date")
+        registry.register_dated(Incident, "occurred_at")
         registry.register_demo("duty", demo.build)
         register_section("duty", summary.summarize)
         register_panel("duty", summary.panel)

@@ -21,7 +21,18 @@ from django.utils.translation import pgettext
 
 from emergency.dashboard import Metric, Panel, per_child
 from emergency.models import Document, DocumentKind, Organization, OrganizationKind
-from emergency.summary import CHAPTERS, Figure, Section, Table, breakdown_by_child, breakdown_by_unit, rate, year_range
+from emergency.summary import (
+    CHAPTERS,
+    Figure,
+    Rule,
+    Section,
+    Table,
+    breakdown_by_child,
+    breakdown_by_unit,
+    rate,
+    records_url,
+    year_range,
+)
 
 from . import conf
 from .choices import SERIOUS_LEVELS, IncidentLevel, IncidentType, Timeliness
@@ -98,7 +109,7 @@ def summarize(org: Organization, year: int) -> Section:
 
     section.figures = [
         Figure("duty_days", "值班天数", duty["days"], "天"),
-        Figure("duty_shifts", "值班班次数", duty["shifts"], "个"),
+        Figure("duty_shifts", "值班班次数", duty["shifts"], "个", records_url("duty:dutyshift_list", org, year)),
         Figure("duty_units", "实行值班的单位数", len(results), "个"),
         Figure("duty_leaders", "参与带班的领导人数", duty["leaders"], "人"),
         Figure("leader_coverage", "带班覆盖率", coverage_rate, "%"),
@@ -119,6 +130,18 @@ def summarize(org: Organization, year: int) -> Section:
         Figure("late_incidents", "迟报或逾期未报事件数", totals["late"], "起"),
     ]
     section.tables += _tables(org, shifts, incidents, results, grid, totals["count"])
+    section.rules = [
+        Rule(
+            "各类型突发事件数之和等于突发事件数", tuple(f"incidents_{t}" for t in IncidentType.values), ("incidents",)
+        ),
+        Rule(
+            "各等级突发事件数之和等于突发事件数",
+            tuple(f"incidents_{lv}" for lv in IncidentLevel.values),
+            ("incidents",),
+        ),
+        Rule("伤亡人数等于死亡人数与受伤人数之和", ("casualties",), ("deaths", "injuries")),
+        Rule("迟报或逾期未报事件数不超过突发事件数", ("late_incidents",), ("incidents",), at_most=True),
+    ]
     section.paragraphs = _narrative(org, year, duty, results, coverage_rate, gap_hours, gaps, totals, by_type, by_level)
     return section
 
@@ -133,7 +156,7 @@ def _tables(org, shifts, incidents, results, grid, incident_count) -> list[Table
     names = dict(Organization.objects.filter(pk__in=results).values_list("pk", "name"))
     codes = dict(Organization.objects.filter(pk__in=results).values_list("pk", "code"))
     tables = [
-        breakdown_by_child(shifts, org, duty_measures, "值班情况（按下级单位）"),
+        breakdown_by_child(shifts, org, duty_measures, "值班情况（按下级单位）", sums={"值班班次数": "duty_shifts"}),
         breakdown_by_unit(shifts, duty_measures, "值班情况（按单位）"),
         Table(
             "带班覆盖（按单位）",
@@ -161,7 +184,13 @@ def _tables(org, shifts, incidents, results, grid, incident_count) -> list[Table
                 for pk, r in results.items()
             ],
         ),
-        breakdown_by_child(incidents, org, incident_measures, "突发事件（按下级单位）"),
+        breakdown_by_child(
+            incidents,
+            org,
+            incident_measures,
+            "突发事件（按下级单位）",
+            sums={"突发事件数": "incidents", "伤亡人数": "casualties", "直接财产损失（万元）": "property_loss"},
+        ),
         breakdown_by_unit(incidents, incident_measures, "突发事件（按单位）"),
         Table(
             "突发事件（按类型和等级）",
@@ -174,6 +203,7 @@ def _tables(org, shifts, incidents, results, grid, incident_count) -> list[Table
                 ]
                 for t in IncidentType
             ],
+            sums={"合计": "incidents", **{str(lv.label): f"incidents_{lv.value}" for lv in IncidentLevel}},
         ),
     ]
     gap_rows = [

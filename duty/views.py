@@ -27,6 +27,7 @@ from emergency.generic import (
     excel_response,
 )
 from emergency.models import Organization
+from emergency.years import record_span
 
 from . import conf, coverage, roster
 from .filters import DutyLogFilter, DutyShiftFilter, IncidentFilter
@@ -271,7 +272,7 @@ def incident_receive(request, pk):
 
 
 def _month_param(request) -> tuple[int, int]:
-    text = request.GET.get("month") or f"{timezone.localdate():%Y-%m}"
+    text = request.GET.get("month") or f"{record_span().latest_month:%Y-%m}"
     try:
         return parse_month(text)
     except ValidationError:

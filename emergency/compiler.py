@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import partial
 
+from django.conf import settings
 from django.core.files import File
 from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from .excel import ExportBook, SheetSpec
+from .excel import ExportBook, Link, SheetSpec
 from .models import Organization
 from .parallel import side_by_side
 from .summary import CHAPTERS, CHINESE_NUMBERS, DETAIL_ROW_LIMIT, Section, Table, sections
@@ -42,10 +43,69 @@ def _reporting(parts: Iterator[Section], progress: Callable[[int], None] | None)
 
 def figures_of(parts: list[Section]) -> list[dict]:
     return [
-        {"key": f.key, "label": f.label, "value": _json_number(f.value), "unit": f.unit, "section": s.title}
+        {
+            "key": f.key,
+            "label": f.label,
+            "value": _json_number(f.value),
+            "unit": f.unit,
+            "section": s.title,
+            "list_url": f.list_url,
+        }
         for s in parts
         for f in s.figures
     ]
+
+
+# ---- consistency checks -------------------------------------------------------------------------
+
+
+def consistency_checks(parts: list[Section]) -> list[dict]:
+    """What the compiled sections must agree on, each with pass or fail, shown before finalising:
+    the columns of a breakdown that add up to a figure (every record counted once, in one row:
+    by type, by level, by district or school) and the relations the sections declare between
+    their figures (rectified ≤ open at the start + found, …). Areas that are absent are skipped."""
+    figures = {f.key: f for part in parts for f in part.figures}
+    checks = []
+    for part in parts:
+        for table in part.tables:
+            for header, key in table.sums.items():
+                if key not in figures:
+                    continue
+                if not isinstance(table.rows, list | tuple):
+                    raise TypeError(f"{table.title}: rows that are checked must be a list, not streamed")
+                column = list(table.headers).index(header)
+                rows = table.rows[:-1] if table.total_row else table.rows
+                added = sum(_number(row[column]) for row in rows)
+                figure = figures[key]
+                checks.append(
+                    _check(
+                        f"{table.title}：各行“{header}”之和等于{figure.label}",
+                        added == _number(figure.value),
+                        f"{_shown(added)} / {_shown(figure.value)}",
+                    )
+                )
+        for rule in part.rules:
+            if not all(key in figures for key in (*rule.left, *rule.right)):
+                continue
+            left = sum(_number(figures[key].value) for key in rule.left)
+            right = sum(_number(figures[key].value) for key in rule.right)
+            passed = left <= right if rule.at_most else left == right
+            checks.append(_check(rule.label, passed, f"{_shown(left)} {'≤' if rule.at_most else '='} {_shown(right)}"))
+    return checks
+
+
+def _check(label: str, passed: bool, detail: str) -> dict:
+    return {"label": label, "passed": passed, "detail": detail}
+
+
+def _number(value) -> Decimal:
+    """Counts and amounts compared exactly: floats through their shortest text, None as 0."""
+    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+
+
+def _shown(value) -> str:
+    number = _number(value)
+    return str(int(number)) if number == number.to_integral_value() else str(number.normalize())
 
 
 def _json_number(value):
@@ -109,9 +169,9 @@ def write_workbook(org: Organization, year: int, parts: list[Section], figures: 
     book = ExportBook(target)
     overview = SheetSpec(
         "总览",
-        ["指标", "数值", "单位", "所属部分"],
-        ([f["label"], f["value"], f["unit"], f["section"]] for f in figures),
-        widths=[34, 14, 8, 24],
+        ["指标", "数值", "单位", "所属部分", "记录列表"],
+        ([f["label"], f["value"], f["unit"], f["section"], _list_link(f)] for f in figures),
+        widths=[34, 14, 8, 24, 14],
         note=f"{org.name}{year}年度应急管理工作总结（生成于{datetime.date.today():%Y-%m-%d}）",
     )
     book.write_sheet(overview)
@@ -124,6 +184,13 @@ def write_workbook(org: Organization, year: int, parts: list[Section], figures: 
             if table.kind == "detail":
                 _detail_sheet(book, _unique(table.title, used), table)
     book.close()
+
+
+def _list_link(figure: dict) -> Link | None:
+    """A link to the site's list of the records a figure counts, for a reader of the workbook."""
+    if not figure.get("list_url"):
+        return None
+    return Link(settings.SITE_URL + figure["list_url"], "查看记录")
 
 
 def _unique(title: str, used: set[str]) -> str:

@@ -27,7 +27,6 @@ from django.db.models import Aggregate, Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +37,7 @@ from .models import LeadershipGroup, Organization, OrganizationKind
 from .parallel import side_by_side
 from .summary import child_code, rate, year_range
 from .tables import RowsTable
+from .years import record_span
 
 
 @dataclass
@@ -254,8 +254,9 @@ def dashboard(request):
         org = user.organization or visible.filter(parent__isnull=True).order_by("code").first()
         if org is None:
             raise Http404
+    span = record_span()
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or span.latest_year)
     except ValueError:
         raise Http404 from None
     figures = built_panels(org, year)
@@ -285,7 +286,7 @@ def dashboard(request):
         {
             "org": org,
             "year": year,
-            "years": range(year + 1, year - 5, -1),
+            "years": sorted({*span.years, year}, reverse=True),
             "panels": built,
             "figures": figures,
             "table": table,

@@ -148,6 +148,14 @@ class SheetSpec:
     note: str = ""  # a line above the headers, e.g. why the rows stop at a limit
 
 
+@dataclass(frozen=True)
+class Link:
+    """A cell that opens `url` (a page of the site), showing `text`."""
+
+    url: str
+    text: str
+
+
 class ExportBook:
     """A workbook streamed to `target` (a path or a file) row by row: XlsxWriter's constant_memory
     mode keeps one row in memory whatever the number of rows. XlsxWriter rather than openpyxl's
@@ -164,6 +172,7 @@ class ExportBook:
         add = self.book.add_format
         self.header = add({"bold": True, "font_color": "#FFFFFF", "bg_color": "#" + HEADER_COLOUR, "align": "center"})
         self.caption = add({"bold": True, "font_size": 12})
+        self.link = add({"font_color": "#0563C1", "underline": 1})
         self.formats = {
             datetime.datetime: add({"num_format": DATETIME_FORMAT}),
             datetime.date: add({"num_format": DATE_FORMAT}),
@@ -198,7 +207,7 @@ class SheetWriter:
     """Rows appended one after another to a worksheet of an ExportBook."""
 
     def __init__(self, book: ExportBook, ws):
-        self.ws, self.formats, self.row = ws, book.formats, 0
+        self.ws, self.formats, self.link, self.row = ws, book.formats, book.link, 0
 
     def append(self, values: Sequence, style=None) -> None:
         ws, row = self.ws, self.row
@@ -208,7 +217,9 @@ class SheetWriter:
                     ws.write_blank(row, column, None, style)
                 continue
             kind = type(value)
-            if kind is int:
+            if kind is Link:
+                ws.write_url(row, column, value.url, style or self.link, string=value.text)
+            elif kind is int:
                 ws.write_number(row, column, value, style)
             elif kind is bool:
                 ws.write_boolean(row, column, value, style)

@@ -541,6 +541,7 @@ class SummaryRun(BackgroundJob):
     year = models.PositiveSmallIntegerField(_("年度"))
     notice = models.CharField(_("依据的通知"), max_length=200, blank=True)
     figures = models.JSONField(_("指标"), default=list)
+    checks = models.JSONField(_("一致性检查"), default=list)  # compiler.consistency_checks: label, passed, detail
     narrative = models.TextField(_("总结正文"), blank=True)
     workbook = models.FileField(_("Excel 文件"), upload_to=upload_path, blank=True)
     document = models.FileField(_("Word 文件"), upload_to=upload_path, blank=True)
@@ -577,6 +578,10 @@ class SummaryRun(BackgroundJob):
 
     def task_name(self) -> str:
         return "emergency.tasks.compile_summary"
+
+    @property
+    def failed_checks(self) -> list[dict]:
+        return [check for check in self.checks if not check["passed"]]
 
     def figure_map(self) -> dict[str, dict]:
         return {f["key"]: f for f in self.figures}

@@ -32,6 +32,9 @@ home_panels: list[Callable[..., list]] = []
 # Rules whose details vary between cities (REFERENCES.md): (label, callable giving the value in
 # force), listed on the 规则设置 page so people can see what the system applies.
 rules: list[tuple[str, Callable[[], Any]]] = []
+# (model, date field) of the records that date an area's activity: which years have records
+# (`emergency.years`) is read from them.
+dated_records: list[tuple[Any, str]] = []
 
 
 def register_area(area: Area) -> None:
@@ -51,6 +54,11 @@ def register_demo(app_label: str, builder: Callable[..., Any]) -> None:
 def register_rule(label: str, value: Callable[[], Any]) -> None:
     if all(existing != label for existing, _ in rules):
         rules.append((label, value))
+
+
+def register_dated(model, date_field: str) -> None:
+    if (model, date_field) not in dated_records:
+        dated_records.append((model, date_field))
 
 
 def todo(user) -> list[HomeItem]:

@@ -182,6 +182,8 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
+# The site's address as its readers reach it: links written into workbooks point there.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Shared by every gunicorn worker; the dashboard keeps its panels here (emergency/dashboard.py).
 # Short socket timeouts: a Redis that has gone away costs a page a second, not a hang.
 CACHES = {

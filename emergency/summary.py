@@ -12,9 +12,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Count, F, Func, Value
+from django.urls import reverse
 
 from .models import Document, DocumentKind, GroupRole, LeadershipGroup, Organization
 
@@ -39,6 +41,7 @@ class Figure:
     label: str
     value: int | float | Decimal | str
     unit: str = ""
+    list_url: str = ""  # the site's list of exactly the records counted (path and query), if there is one
 
 
 @dataclass
@@ -53,6 +56,21 @@ class Table:
     rows: Iterable[Sequence[Any]]
     kind: str = "breakdown"
     total: int | None = None
+    # Columns whose rows add up to a figure (header -> figure key), checked before finalising;
+    # with `total_row` the last row is that total and the rows above it are added up.
+    sums: dict[str, str] = field(default_factory=dict)
+    total_row: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A relation the figures must keep, checked before the summary is finalised: the figures named
+    on the left, added up, are equal to (or, with `at_most`, not more than) those on the right."""
+
+    label: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    at_most: bool = False
 
 
 @dataclass
@@ -65,6 +83,7 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
 
     def figure(self, key: str) -> Figure:
         return next(f for f in self.figures if f.key == key)
@@ -99,6 +118,14 @@ def year_range(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
 
 
+def records_url(url_name: str, org: Organization, year: int, **filters) -> str:
+    """The path of the list of `org`'s records of `year`, as the dashboard links it (a figure's `list_url`)."""
+    from .dashboard import list_filters  # the dashboard imports this module
+
+    query = list_filters(org, year) + (f"&{urlencode(filters)}" if filters else "")
+    return f"{reverse(url_name)}?{query}"
+
+
 def rate(part: int, whole: int) -> float:
     """A share in per cent with one decimal; 0 when there is nothing to share."""
     return round(100.0 * part / whole, 1) if whole else 0.0
@@ -118,9 +145,11 @@ def breakdown_by_child(
     measures: dict[str, models.Aggregate],
     title: str,
     first_header: str = "单位",
+    sums: dict[str, str] | None = None,
 ) -> Table:
     """One row per direct child of `org` (districts of a city, schools of a district) with every
-    measure, in one grouped query; records of `org` itself are shown on a row of their own."""
+    measure, in one grouped query; records of `org` itself are shown on a row of their own. `sums`
+    names the measures whose rows add up to a figure (Table.sums): each record in one row only."""
     grouped = {
         row["child"]: row
         for row in queryset.annotate(child=child_code(org)).values("child").annotate(**measures).order_by()
@@ -129,11 +158,11 @@ def breakdown_by_child(
     rows = []
     own = grouped.get("")
     if own:
-        rows.append([f"{org.name}（本级）", *(own[m] for m in measures)])
+        rows.append([f"{org.name}（本级）", *(own[m] or 0 for m in measures)])
     for code, name in children:
         row = grouped.get(code, {})
         rows.append([name, *(row.get(m) or 0 for m in measures)])
-    return Table(title, [first_header, *measures], rows)
+    return Table(title, [first_header, *measures], rows, sums=sums or {})
 
 
 def breakdown_by_unit(queryset: models.QuerySet, measures: dict[str, models.Aggregate], title: str) -> Table:
@@ -196,7 +225,11 @@ def summarize_organisation(org: Organization, year: int) -> Section:
             org,
             {"已成立领导小组单位数": Count("id")},
             "下级单位领导小组成立情况",
+            sums={"已成立领导小组单位数": "units_with_group"},
         )
+    )
+    section.rules.append(
+        Rule("已成立领导小组的下级单位数不超过下级单位数", ("units_with_group",), ("units_below",), True)
     )
     if group:
         heads = [m for m in members if m.group_role == GroupRole.LEADER]

@@ -20,6 +20,7 @@ from . import compiler, tasks
 from .excel import XLSX_CONTENT_TYPE
 from .generic import OrganizationCodeField, download_response
 from .models import JobStatus, Organization, SummaryRun
+from .years import record_span
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -40,7 +41,8 @@ class SummaryRequestForm(forms.Form):
         self.fields["organization"].queryset = Organization.objects.visible_to(user)
         if user.organization_id:
             self.fields["organization"].initial = user.organization.code
-        self.fields["year"].initial = timezone.localdate().year - 1
+        if not self.is_bound:
+            self.fields["year"].initial = record_span().latest_year
 
     def clean_organization(self):
         org = self.cleaned_data.get("organization") or self.user.organization
@@ -127,6 +129,11 @@ def summary_finalize(request, pk):
         run = _writable_run(request, pk)
         if run.is_final or run.status != JobStatus.DONE:
             messages.error(request, _("这份总结不能定稿"))
+        elif run.failed_checks and not request.POST.get("confirm_failed_checks"):
+            # Refusing outright would block a year's report on records the office cannot correct in time.
+            messages.error(
+                request, _("有 %(n)d 项一致性检查未通过：请核对，或勾选确认后再定稿") % {"n": len(run.failed_checks)}
+            )
         else:
             run.document.save(
                 f"{run.organization.code}-{run.year}.docx",

@@ -180,6 +180,7 @@ def run_summary(run: SummaryRun) -> None:
     run.started_at = timezone.now()
     parts = compiler.compile_sections(org, year, progress)
     run.figures = compiler.figures_of(parts)
+    run.checks = compiler.consistency_checks(parts)
     run.narrative = compiler.narrative(org, year, parts, run.notice)
     progress(80)
     run.workbook.save(f"{org.code}-{year}.xlsx", compiler.workbook_file(org, year, parts, run.figures), save=False)

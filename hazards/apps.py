@@ -42,6 +42,7 @@ class HazardsConfig(AppConfig):
 
         from . import demo, summary, views
         from .imports import HazardImport
+        from .models import Hazard, InspectionCampaign
 
         registry.register_area(
             registry.Area(
@@ -57,6 +58,8 @@ class HazardsConfig(AppConfig):
             )
         )
         registry.register_import(HazardImport())
+        registry.register_dated(Hazard, "found_on")
+        registry.register_dated(InspectionCampaign, "start_date")
         registry.register_demo("hazards", demo.build)
         register_section("hazards", summary.summarize)
         register_panel("hazards", summary.panel)

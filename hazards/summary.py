@@ -20,6 +20,7 @@ from emergency.dashboard import Chart, Metric, Panel, both_years, per_child, sum
 from emergency.models import Organization, OrganizationKind
 from emergency.summary import (
     Figure,
+    Rule,
     Section,
     Table,
     breakdown_by_child,
@@ -27,6 +28,7 @@ from emergency.summary import (
     detail_rows,
     labels,
     rate,
+    records_url,
     year_range,
 )
 
@@ -69,7 +71,12 @@ def summarize(org: Organization, year: int) -> Section:
     }
     # Every hazard the year touched: found in it, closed in it, or still open at its end.
     relevant = Hazard.objects.in_subtree(org).filter(found_q | closed_q | open_q)
-    totals = relevant.aggregate(**measures, major=Count("id", filter=found_q & Q(level=HazardLevel.MAJOR)))
+    open_at_start_q = Q(found_on__lt=start) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+    totals = relevant.aggregate(
+        **measures,
+        major=Count("id", filter=found_q & Q(level=HazardLevel.MAJOR)),
+        open_at_start=Count("id", filter=open_at_start_q),
+    )
     found, closed = totals["发现隐患数"], totals["已整改隐患数"]
     still_open, overdue = totals["未整改隐患数"], totals["逾期未整改隐患数"]
     share = rate(closed, closed + still_open)
@@ -79,7 +86,8 @@ def summarize(org: Organization, year: int) -> Section:
         Figure("joint_inspections", "联合检查次数", by_kind[CampaignKind.JOINT], "次"),
         Figure("special_inspections", "专项检查次数", by_kind[CampaignKind.SPECIAL], "次"),
         Figure("campaigns_below", "下级单位组织排查行动数", below, "次"),
-        Figure("hazards_found", "发现隐患数", found, "个"),
+        Figure("hazards_open_at_start", "年初未整改隐患数", totals["open_at_start"], "个"),
+        Figure("hazards_found", "发现隐患数", found, "个", records_url("hazards:hazard_list", org, year)),
         Figure("major_hazards_found", "发现重大隐患数", totals["major"], "个"),
         Figure("hazards_rectified", "已整改隐患数", closed, "个"),
         Figure("rectification_rate", "隐患整改率", share, "%"),
@@ -107,17 +115,35 @@ def summarize(org: Organization, year: int) -> Section:
             ],
         )
     )
-    section.tables.append(breakdown_by_child(relevant, org, measures, "隐患整改情况（按下级单位）"))
+    # Each breakdown's columns add up to the section's figures: every hazard in one row only.
+    sums = dict(zip(measures, ("hazards_found", "hazards_rectified", "hazards_open", "hazards_overdue"), strict=True))
+    section.tables.append(breakdown_by_child(relevant, org, measures, "隐患整改情况（按下级单位）", sums=sums))
     section.tables.append(breakdown_by_unit(relevant, measures, "隐患整改情况（按单位）"))
     by_category = _grouped(relevant, "category", measures, HazardCategory.choices)
-    section.tables.append(Table("隐患整改情况（按类别）", ["隐患类别", *measures], by_category))
+    section.tables.append(Table("隐患整改情况（按类别）", ["隐患类别", *measures], by_category, sums=sums))
     section.tables.append(
         Table(
             "隐患整改情况（按等级）",
             ["隐患等级", *measures],
             _grouped(relevant, "level", measures, HazardLevel.choices),
+            sums=sums,
         )
     )
+    section.rules = [
+        Rule(
+            "本年整改隐患数不超过年初未整改隐患数与本年发现隐患数之和",
+            ("hazards_rectified",),
+            ("hazards_open_at_start", "hazards_found"),
+            at_most=True,
+        ),
+        Rule(
+            "年末未整改隐患数等于年初未整改数加本年发现数减本年整改数",
+            ("hazards_open", "hazards_rectified"),
+            ("hazards_open_at_start", "hazards_found"),
+        ),
+        Rule("发现重大隐患数不超过发现隐患数", ("major_hazards_found",), ("hazards_found",), at_most=True),
+        Rule("逾期未整改隐患数不超过未整改隐患数", ("hazards_overdue",), ("hazards_open",), at_most=True),
+    ]
     section.tables.append(
         Table(
             "本年发现的隐患",

@@ -13,6 +13,7 @@ class OutreachConfig(AppConfig):
 
         from . import demo, summary
         from .imports import OutreachImport
+        from .models import OutreachEvent
 
         registry.register_area(
             registry.Area(
@@ -26,6 +27,7 @@ class OutreachConfig(AppConfig):
             )
         )
         registry.register_import(OutreachImport())
+        registry.register_dated(OutreachEvent, "held_on")
         registry.register_demo("outreach", demo.build)
         register_section("outreach", summary.summarize)
         register_panel("outreach", summary.panel)

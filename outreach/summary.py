@@ -23,6 +23,7 @@ from emergency.summary import (
     breakdown_by_unit,
     detail_rows,
     labels,
+    records_url,
     year_range,
 )
 
@@ -64,7 +65,13 @@ def summarize(org: Organization, year: int) -> Section:
     topics_used = [str(Topic(t).label) for t, _n in topic_counts.most_common() if t in Topic.values]
 
     section.figures = [
-        Figure("outreach_events", "宣传活动次数", totals["events"], "次"),
+        Figure(
+            "outreach_events",
+            "宣传活动次数",
+            totals["events"],
+            "次",
+            records_url("outreach:outreachevent_list", org, year),
+        ),
         Figure("outreach_participants", "参与人次", totals["participants"], "人次"),
         Figure("outreach_units", "开展宣传活动的单位数", totals["units"], "个"),
         Figure("street_stations", "街头宣传站次数", totals["stations"], "次"),
@@ -77,6 +84,7 @@ def summarize(org: Organization, year: int) -> Section:
             "宣传活动（按活动形式）",
             ["活动形式", "活动次数", "参与人次"],
             [[str(label), by_form[v]["n"], by_form[v]["people"]] for v, label in OutreachForm.choices if v in by_form],
+            sums={"活动次数": "outreach_events", "参与人次": "outreach_participants"},
         )
     )
     section.tables.append(
@@ -91,7 +99,9 @@ def summarize(org: Organization, year: int) -> Section:
         "参与人次": Sum("participants"),
         **{label: Sum(name) for name, label, _unit in MATERIALS},
     }
-    section.tables.append(breakdown_by_child(events, org, measures, "宣传活动（按下级单位）"))
+    sums = {"宣传活动次数": "outreach_events", "参与人次": "outreach_participants"}
+    sums |= {label: name for name, label, _unit in MATERIALS}
+    section.tables.append(breakdown_by_child(events, org, measures, "宣传活动（按下级单位）", sums=sums))
     section.tables.append(breakdown_by_unit(events, measures, "宣传活动（按单位）"))
     section.tables.append(
         Table(

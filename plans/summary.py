@@ -15,6 +15,7 @@ from emergency.dashboard import Metric, Panel, per_child, summed
 from emergency.models import Organization, OrganizationKind
 from emergency.summary import (
     Figure,
+    Rule,
     Section,
     Table,
     breakdown_by_child,
@@ -126,6 +127,10 @@ def summarize(org: Organization, year: int) -> Section:
             total=len(own) + counts["below"],
         )
     )
+    section.rules = [
+        Rule("学校应急预案数不超过下级单位应急预案数", ("school_plans",), ("plans_below",), at_most=True),
+        Rule("逾期未修订应急预案数不超过现行预案总数", ("plans_overdue",), ("own_plans", "plans_below"), at_most=True),
+    ]
     section.paragraphs = narrative(org, year, own, counts, earlier_own)
     return section
 

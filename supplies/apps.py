@@ -36,6 +36,8 @@ class SuppliesConfig(AppConfig):
             )
         )
         registry.register_import(SupplyImport())
+        registry.register_dated(models.StockMovement, "happened_on")
+        registry.register_dated(models.MaintenanceRecord, "done_on")
         registry.register_demo("supplies", demo.build)
         registry.register_home_panel(home_items)
         register_section("supplies", summary.summarize)

@@ -19,6 +19,7 @@ from emergency.dashboard import Metric, Panel, per_child, summed
 from emergency.models import Organization, OrganizationKind
 from emergency.summary import (
     Figure,
+    Rule,
     Section,
     Table,
     breakdown_by_child,
@@ -128,6 +129,7 @@ def summarize(org: Organization, year: int) -> Section:
                 ]
                 for value, label in SupplyCategory.choices
             ],
+            sums={"数量": "supply_quantity"},
         )
     )
     measures = {
@@ -184,6 +186,15 @@ def summarize(org: Organization, year: int) -> Section:
             total=totals["lines"],
         )
     )
+    section.rules = [
+        Rule(
+            "各类别物资数量之和等于应急物资数量",
+            tuple(f"supply_quantity_{value}" for value in SupplyCategory.values),
+            ("supply_quantity",),
+        ),
+        Rule("过期物资数量不超过应急物资数量", ("expired_supply_quantity",), ("supply_quantity",), at_most=True),
+        Rule("物资普查已确认单位数不超过应确认单位数", ("census_answered",), ("census_units",), at_most=True),
+    ]
     section.paragraphs = _narrative(
         org, totals, by_category, maintenance_by_kind, moved, below_units, census, census_rate
     )

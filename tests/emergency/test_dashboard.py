@@ -82,14 +82,14 @@ def test_query_count_does_not_grow_with_the_tree(client, personas, known_tree, d
     # 3: session, user, user's organisation; 2: the database snapshot, for the panels and for the to-do
     # lines (a test's own open transaction has written, so both are built); 2: the organisation and the
     # user they are built for (a worker builds them from ids); 1: the district table's children (read
-    # with the panels);
+    # with the panels); 1: the first and last day records are dated (the year list, emergency.years);
     # per panel: 体系建设 2 (units, groups per child), 预案 1 (per child, added up for the totals), 演练 4
     # (both years per child, by month, compliance's requirements and districts judged by the database),
     # 隐患 2 (found both years and closed/open/overdue per child; found by category and state), 物资 3
     # (totals, units below standard, per child), 值班 3 (the bureau's roster, incidents, per child), 宣传 1
     # (both years per child); the to-do panels 6 (plans, drill schedules, hazards, supply alerts, census,
     # incidents).
-    with django_assert_num_queries(30):
+    with django_assert_num_queries(31):
         assert client.get(reverse("emergency:dashboard"), {"year": YEAR}).status_code == 200
 
 
@@ -100,9 +100,9 @@ def test_panels_come_from_the_cache_until_a_write_commits(transactional_db, clie
     with CaptureQueriesContext(connection) as queries:
         again = client.get(url, {"year": YEAR})
     assert metric(first, "group_rate") == metric(again, "group_rate") == 40.0
-    # session, user, organisation, the panels' snapshot (the children's rows come with the panels),
-    # the to-do lines' snapshot
-    assert len(queries) == 5
+    # session, user, organisation, the years that have records (the year list), the panels' snapshot
+    # (the children's rows come with the panels), the to-do lines' snapshot
+    assert len(queries) == 6
     group(known_tree.school_a2)  # committed at once: no test transaction here
     assert metric(client.get(url, {"year": YEAR}), "group_rate") == 60.0
     client.cookies["django_language"] = "en"  # labels are translated when built: another entry

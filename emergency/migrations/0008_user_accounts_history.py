@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('emergency', '0006_unit_index_in_natural_key'),
+        ('emergency', '0007_job_lease_and_sending'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
