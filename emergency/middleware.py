@@ -1,4 +1,7 @@
+import ipaddress
+
 from django.conf import settings
+from django.http import HttpRequest
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
@@ -37,3 +40,28 @@ class PasswordChangeRequiredMiddleware:
             if name not in self.ALLOWED:
                 return redirect("password_change")
         return self.get_response(request)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address, which django-axes keys lockouts on (with the username).
+
+    X-Forwarded-For is believed only when the request comes from one of TRUSTED_PROXIES, and
+    then only its right-most entry, the peer that proxy saw: anything further left was written
+    by the client and may be forged."""
+    peer = request.META.get("REMOTE_ADDR")
+    if not peer or not _is_trusted_proxy(peer):
+        return peer
+    from ipware.ip import get_client_ip
+
+    forwarded, _routable = get_client_ip(
+        request, proxy_count=0, request_header_order=["HTTP_X_FORWARDED_FOR"], strict=False
+    )
+    return forwarded or peer
+
+
+def _is_trusted_proxy(peer: str) -> bool:
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(proxy, strict=False) for proxy in settings.TRUSTED_PROXIES)

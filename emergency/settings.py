@@ -35,6 +35,19 @@ def envint(name: str, default: str) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def envnetworks(name: str, default: str) -> list[str]:
+    """Comma-separated addresses or networks (127.0.0.1, 10.0.0.0/8), each checked now."""
+    import ipaddress
+
+    entries = [e.strip() for e in os.environ.get(name, default).split(",") if e.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list IP addresses or networks, not {entry!r}") from None
+    return entries
+
+
 DEBUG = envbool("DJANGO_DEBUG", "1")
 _DEV_SECRET = "dev-only-insecure-key-never-use-in-production"  # noqa: S105  (refused when DJANGO_DEBUG=0)
 SECRET_KEY = envstr("DJANGO_SECRET_KEY", _DEV_SECRET if DEBUG else "")
@@ -149,8 +162,10 @@ AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# Behind nginx the client address comes from X-Forwarded-For (see deploy/nginx.conf).
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The reverse proxies whose X-Forwarded-For names the client (deploy/nginx.conf on 127.0.0.1);
+# none by default, so anyone else's header is ignored and the lockout keys on the peer address.
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "emergency.middleware.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -49,6 +49,38 @@ def test_repeated_failed_logins_lock_the_account(client, personas, settings):
     assert "账号已暂时锁定" in response.content.decode()
 
 
+def _login(client, password, client_address, forwarded_for=None):
+    headers = {"REMOTE_ADDR": client_address}
+    if forwarded_for:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return client.post(reverse("login"), {"username": "leader", "password": password}, **headers)
+
+
+def test_lockout_behind_the_proxy_holds_one_client_only(client, personas, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "wrong", "127.0.0.1", "203.0.113.5")
+    assert _login(client, PASSWORD, "127.0.0.1", "203.0.113.5").status_code == 429
+    response = _login(client, PASSWORD, "127.0.0.1", "198.51.100.7")  # the real leader, elsewhere
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+def test_forged_forwarded_for_without_the_proxy_gains_nothing(client, personas, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    # a new forged address each try neither escapes the lockout nor pins it on someone else
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "wrong", "192.0.2.9", f"198.51.100.{i}")
+    assert _login(client, PASSWORD, "192.0.2.9", "198.51.100.99").status_code == 429
+    assert _login(client, PASSWORD, "127.0.0.1", "198.51.100.1").status_code == 302
+
+
+def test_no_proxy_is_trusted_by_default(client, personas, settings):
+    assert settings.TRUSTED_PROXIES == []
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "wrong", "127.0.0.1", f"203.0.113.{i}")
+    assert _login(client, PASSWORD, "127.0.0.1", "198.51.100.7").status_code == 429
+
+
 def test_good_login_goes_home(client, personas):
     response = client.post(reverse("login"), {"username": "officer_a", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("home")
