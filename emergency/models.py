@@ -150,6 +150,45 @@ class Organization(models.Model):
         return Organization.objects.subtree_of(self)
 
 
+# The tree's levels, from the root down.
+KIND_LEVEL = {OrganizationKind.CITY: 0, OrganizationKind.DISTRICT: 1, OrganizationKind.SCHOOL: 2}
+
+
+def placement_error(
+    user, org: Organization | None, kind: str, parent_kind: str | None, parent_unchanged: bool
+) -> str | None:
+    """The one rule for an organisation's kind and place in the tree, for the form and the import.
+
+    A unit never changes its own kind or parent: that is decided by the level above. Only an
+    administrator (or the command line without a user) makes a root. A unit is never of a higher
+    level than the unit above it (a 学区 may be a bureau under a bureau), nor lower than one below it."""
+    operator = user is None or user.sees_everything
+    if org is not None and not operator and org.pk == user.organization_id:
+        if kind != org.kind:
+            return _("不能修改本单位自己的单位类型")
+        if not parent_unchanged:
+            return _("不能调整本单位自己的上级单位")
+        return None
+    if parent_kind is None:
+        if operator or (org is not None and org.parent_id is None and parent_unchanged):
+            return None
+        return _("只有系统管理员可以设置顶级单位")
+    if parent_kind == OrganizationKind.SCHOOL:
+        return _("学校不能作为上级单位")
+    if KIND_LEVEL[kind] < KIND_LEVEL[parent_kind]:
+        return _("“%(parent)s”之下不能设“%(kind)s”") % {
+            "parent": OrganizationKind(parent_kind).label,
+            "kind": OrganizationKind(kind).label,
+        }
+    if org is not None and org.pk and kind != org.kind:
+        if kind == OrganizationKind.SCHOOL and org.children.exists():
+            return _("有下级单位的单位不能改为学校")
+        higher = [k for k, level in KIND_LEVEL.items() if level < KIND_LEVEL[kind]]
+        if org.children.filter(kind__in=higher).exists():
+            return _("下级单位中有更高级别的单位，不能改为“%(kind)s”") % {"kind": OrganizationKind(kind).label}
+    return None
+
+
 class Role(models.TextChoices):
     ADMIN = "admin", _("系统管理员")
     STAFF = "staff", _("教育局工作人员")

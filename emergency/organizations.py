@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .imports import CellError, Column, ImportContext, ImportSpec, Row, update_rows
-from .models import Organization, OrganizationKind, Stage, code_validator
+from .models import Organization, OrganizationKind, Stage, code_validator, placement_error
 
 
 class OrganizationImport(ImportSpec):
@@ -66,22 +66,27 @@ class OrganizationImport(ImportSpec):
         visible = {o.code: o for o in ctx.visible_orgs().filter(code__in=codes).select_related("parent")}
         taken = set(Organization.objects.filter(code__in=set(in_file) - set(visible)).values_list("code", flat=True))
         errors = []
-        own_id = getattr(ctx.user, "organization_id", None)
         for row in rows:
             code, parent = row.values["code"], row.values["parent"]
             where = f"第{row.number}行 上级单位代码: "
+            org = visible.get(code)
+            current_parent = getattr(getattr(org, "parent", None), "code", "")
             if code in taken:
                 errors.append(f"第{row.number}行 单位代码: " + _("“%(c)s”已被您管辖范围以外的单位使用") % {"c": code})
-            elif code in visible and visible[code].pk == own_id:
-                # One's own place in the tree is decided above, never by oneself.
-                if parent != getattr(visible[code].parent, "code", ""):
-                    errors.append(where + _("不能调整本单位自己的上级单位"))
-            elif parent and parent not in in_file and parent not in visible:
+                continue
+            if parent and parent != current_parent and parent not in in_file and parent not in visible:
                 errors.append(where + _("“%(c)s”不存在或不在您的管辖范围内") % {"c": parent})
-            elif parent in visible and visible[parent].kind == OrganizationKind.SCHOOL:
-                errors.append(where + _("学校不能作为上级单位"))
-            elif not parent and code not in visible and ctx.user is not None and not ctx.user.sees_everything:
-                errors.append(where + _("只有系统管理员可以新建顶级单位"))
+                continue
+            if not parent:
+                parent_kind = None
+            elif parent in in_file:
+                parent_kind = in_file[parent].values["kind"]
+            else:
+                parent_kind = visible[parent].kind if parent in visible else org.parent.kind
+            problem = placement_error(ctx.user, org, row.values["kind"], parent_kind, parent == current_parent)
+            if problem:
+                column = "单位类型" if org is not None and row.values["kind"] != org.kind else "上级单位代码"
+                errors.append(f"第{row.number}行 {column}: {problem}")
         # A parent chain that comes back to itself is a cycle, within the file or through the database.
         for row in rows:
             seen, code = set(), row.values["code"]
@@ -130,6 +135,9 @@ class OrganizationImport(ImportSpec):
             for row in ready:
                 del pending[row.values["code"]]
                 parent = by_code.get(row.values["parent"]) if row.values["parent"] else None
+                if row.instance is not None and row.instance.parent_id and parent is None and row.values["parent"]:
+                    # An unchanged parent above the uploader's scope (its own row, as exported) stays.
+                    parent = row.instance.parent
                 if row.instance is None:
                     org = Organization(parent=parent, **self.own_fields(row.values))
                     org.path = org.compute_path()

@@ -48,6 +48,7 @@ from .models import (
     Organization,
     OrganizationKind,
     Role,
+    placement_error,
 )
 from .storage import StorageUnavailable
 from .tables import DocumentTable, LeadershipGroupTable, OrganizationTable
@@ -125,23 +126,29 @@ class OrganizationForm(RecordForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["parent"].queryset = Organization.objects.visible_to(user)
         if self.instance.pk and self.instance.parent_id:
-            self.fields["parent"].initial = self.instance.parent.code
+            self.initial["parent"] = self.instance.parent.code
         if self.instance.pk and not user.sees_everything:
             # The code is the key other records and files refer to; only an administrator changes it.
             self.fields["code"].disabled = True
+        if self.instance.pk and self.instance.pk == user.organization_id and not user.sees_everything:
+            # One's own kind and place in the tree are decided above: shown, not offered.
+            for name in ("parent", "kind"):
+                self.fields[name].disabled = True
+            self.fields["parent"].queryset = Organization.objects.filter(pk=self.instance.parent_id)
 
-    def clean_parent(self):
-        parent = self.cleaned_data.get("parent")
-        if self.instance.pk and self.instance.pk == self.user.organization_id:
-            # One's own place in the tree is decided above, never by oneself.
-            return self.instance.parent
-        if parent is None and not self.user.sees_everything:
-            raise forms.ValidationError(_("请填写上级单位代码"))
-        if parent and parent.kind == OrganizationKind.SCHOOL:
-            raise forms.ValidationError(_("学校不能作为上级单位"))
+    def clean(self):
+        cleaned = super().clean()
+        parent, kind = cleaned.get("parent"), cleaned.get("kind")
+        if kind and "parent" not in self.errors:
+            org = self.instance if self.instance.pk else None
+            problem = placement_error(
+                self.user, org, kind, parent.kind if parent else None, parent == (org.parent if org else None)
+            )
+            if problem:
+                self.add_error("kind" if org is not None and kind != org.kind else "parent", problem)
         if self.instance.pk and parent and parent.path.startswith(self.instance.path):
-            raise forms.ValidationError(_("上级单位不能是本单位或其下级单位"))
-        return parent
+            self.add_error("parent", _("上级单位不能是本单位或其下级单位"))
+        return cleaned
 
 
 class OrganizationEdit(RecordEditView):
