@@ -287,3 +287,13 @@ def test_staff_may_grant_leader_and_staff_but_only_below_them(personas):
     assert personas.leader.grantable_roles == () and personas.officer_a.grantable_roles == ()
     manager = make_user("other_admin", personas.tree.city, Role.ADMIN)
     assert Role.ADMIN in manager.grantable_roles
+
+
+def test_account_list_queries_do_not_grow_with_accounts(client, personas, django_assert_num_queries):
+    for n in range(30):
+        make_user(f"extra{n}", personas.tree.school_a2, Role.SCHOOL_OFFICER)
+    client.force_login(personas.city_staff)
+    # session, user, the user's unit (the scope's path), the count, the accounts awaiting a first
+    # password, the bureaus of the unit filter, the page's rows with their units
+    with django_assert_num_queries(7):
+        assert client.get(reverse("emergency:user_list")).status_code == 200
