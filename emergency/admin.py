@@ -23,7 +23,10 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active"]
     raw_id_fields = ["organization"]
     list_select_related = ["organization"]
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("单位与角色"), {"fields": ("organization", "role")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("单位与角色"), {"fields": ("organization", "role", "phone", "must_change_password")}),
+    )
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("单位与角色"), {"fields": ("organization", "role")}))
 
 

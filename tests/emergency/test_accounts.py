@@ -137,6 +137,7 @@ def test_first_login_must_change_the_password(client, personas):
     for url in (reverse("home"), reverse("drills:drill_list"), reverse("emergency:dashboard")):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == reverse("password_change"), url
+    assert 'id="must-change-password"' in client.get(reverse("password_change")).content.decode()
     change = reverse("password_change")
     same = client.post(
         change, {"old_password": line.password, "new_password1": line.password, "new_password2": line.password}
@@ -183,6 +184,7 @@ def test_one_account_per_school_of_the_district(client, personas):
     for line in lines:
         user = User.objects.get(username=line.username)
         assert user.role == Role.SCHOOL_OFFICER and user.must_change_password and user.check_password(line.password)
+    assert Events.objects.tracks(User.objects.get(username="SA2")).filter(pgh_label="insert").count() == 1
     again = client.post(reverse("emergency:user_schools"), {"district": "DA"})
     assert again.status_code == 302 and User.objects.filter(role=Role.SCHOOL_OFFICER).count() == 4
     assert client.post(reverse("emergency:user_schools"), {"district": "DB"}).status_code == 200
@@ -220,6 +222,8 @@ def test_users_import_on_the_command_line(tmp_path, personas):
         True,
     )
     assert not wang.has_usable_password()
+    (created,) = Events.objects.tracks(wang).filter(pgh_label="insert")
+    assert created.pgh_context == {"user": personas.district_staff.pk, "source": "command:import_records:users"}
     assert User.objects.get(username="li").role == Role.STAFF
     assert User.objects.get(username="officer_a").first_name == "甲老师"
     call_command("import_records", "users", path, "--user", "district_staff")  # the same file: no change
@@ -287,3 +291,13 @@ def test_staff_may_grant_leader_and_staff_but_only_below_them(personas):
     assert personas.leader.grantable_roles == () and personas.officer_a.grantable_roles == ()
     manager = make_user("other_admin", personas.tree.city, Role.ADMIN)
     assert Role.ADMIN in manager.grantable_roles
+
+
+def test_account_list_queries_do_not_grow_with_accounts(client, personas, django_assert_num_queries):
+    for n in range(30):
+        make_user(f"extra{n}", personas.tree.school_a2, Role.SCHOOL_OFFICER)
+    client.force_login(personas.city_staff)
+    # session, user, the user's unit (the scope's path), the count, the accounts awaiting a first
+    # password, the bureaus of the unit filter, the page's rows with their units
+    with django_assert_num_queries(7):
+        assert client.get(reverse("emergency:user_list")).status_code == 200
