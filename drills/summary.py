@@ -307,16 +307,17 @@ def panel(org: Organization, year: int) -> Panel:
     standing = compliance(org, Window(datetime.date(year, 1, 1), max(last_month, datetime.date(year, 1, 1))))
     url = reverse("drills:drill_list")
     result = Panel(_("应急演练"))
+    compliance_rate = standing.total.rate if standing.total.with_requirement else None  # no school to judge: "—"
     result.metrics = [
         Metric("drills_held", _("应急演练次数"), now["drills"], pgettext("unit", "次"), before["drills"], url=url),
         Metric("drill_people", _("参演人次"), now["people"], pgettext("unit", "人次"), before["people"], url=url),
         Metric(
             "drill_compliance",
             _("演练达标率"),
-            standing.total.rate,
+            compliance_rate,
             "%",
             url=reverse("drills:compliance"),
-            level="success" if standing.total.rate >= 90 else "danger",
+            level="success" if compliance_rate is None or compliance_rate >= 90 else "danger",
         ),
     ]
     result.charts.append(
@@ -336,8 +337,9 @@ def panel(org: Organization, year: int) -> Panel:
         ("drill_compliance", _("演练达标率(%)"), reverse("drills:compliance")),
     ]
     result.compare = ["drill_compliance"]
+    result.rates.add("drill_compliance")
     for code, row in by_child.items():
         result.by_child.setdefault(code, {})["drills_held"] = row["drills__now"]
     for group in standing.groups:
-        result.by_child.setdefault(group.code, {})["drill_compliance"] = group.rate
+        result.by_child.setdefault(group.code, {})["drill_compliance"] = group.rate if group.with_requirement else None
     return result

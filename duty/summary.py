@@ -31,6 +31,7 @@ from emergency.summary import (
     breakdown_by_unit,
     rate,
     records_url,
+    share,
     year_range,
 )
 
@@ -381,13 +382,13 @@ def panel(org: Organization, year: int) -> Panel:
         Metric(
             "duty_coverage",
             _("带班覆盖率"),
-            own.rate if own else 0.0,
+            own.rate if own else None,
             "%",
             url=reverse("duty:dutyshift_list"),
             level="success" if own and own.is_complete else "warning",
         ),
         Metric("incidents", _("突发事件数"), totals["count"], pgettext("unit", "起"), url=url),
-        Metric("report_on_time", _("按时报送率"), rate(totals["on_time"], totals["reported"]), "%", url=url),
+        Metric("report_on_time", _("按时报送率"), share(totals["on_time"], totals["reported"]), "%", url=url),
     ]
     result.columns = [("incidents", _("突发事件数"), url)]
     for code, row in per_child(incidents, org, n=Count("pk")).items():

@@ -35,7 +35,7 @@ from django_tables2 import RequestConfig
 from . import cache, registry
 from .models import LeadershipGroup, Organization, OrganizationKind
 from .parallel import side_by_side
-from .summary import child_code, rate, year_range
+from .summary import child_code, share, year_range
 from .tables import RowsTable
 from .years import record_span
 
@@ -46,7 +46,7 @@ class Metric:
 
     key: str
     label: str
-    value: int | float
+    value: int | float | None  # None: a rate with nothing to divide by, shown "—"
     unit: str = ""
     previous: int | float | None = None
     url: str = ""  # a list URL; the page adds the organisation and year filters
@@ -54,7 +54,7 @@ class Metric:
 
     @property
     def change(self) -> float | None:
-        if self.previous is None:
+        if self.value is None or self.previous is None:
             return None
         return round(self.value - self.previous, 1)
 
@@ -81,6 +81,7 @@ class Panel:
     columns: list[tuple[str, str, str]] = field(default_factory=list)  # (key, label, list URL)
     by_child: dict[str, dict[str, float]] = field(default_factory=dict)
     compare: list[str] = field(default_factory=list)  # columns drawn in the chart comparing children
+    rates: set[str] = field(default_factory=set)  # columns a child without records shows as "—", not 0
 
 
 PanelBuilder = Callable[[Organization, int], Panel]
@@ -152,14 +153,15 @@ def organisation_panel(org: Organization, year: int) -> Panel:
         Metric(
             "group_rate",
             gettext("领导小组成立率"),
-            rate(total_groups, total_units),
+            share(total_groups, total_units),
             "%",
             url=reverse("emergency:leadershipgroup_list"),
         )
     )
     panel.columns.append(("group_rate", gettext("领导小组成立率(%)"), reverse("emergency:leadershipgroup_list")))
     for code, count in units.items():
-        panel.by_child.setdefault(code, {})["group_rate"] = rate(with_group.get(code, {}).get("groups", 0), count)
+        panel.by_child.setdefault(code, {})["group_rate"] = share(with_group.get(code, {}).get("groups", 0), count)
+    panel.rates.add("group_rate")
     return panel
 
 
@@ -174,7 +176,16 @@ def build_figures(org_pk: int, year: int) -> tuple[list[Panel], list[dict]]:
     built = list(side_by_side([partial(build, org, year) for _label, build in panels]))
     columns = [(panel, key) for panel in built for key, _label, _url in panel.columns]
     children = Organization.objects.filter(parent=org).order_by("code").values("pk", "code", "name", "kind")
-    rows = [{**c, **{key: panel.by_child.get(c["code"], {}).get(key, 0) for panel, key in columns}} for c in children]
+    rows = [
+        {
+            **c,
+            **{
+                key: panel.by_child.get(c["code"], {}).get(key, None if key in panel.rates else 0)
+                for panel, key in columns
+            },
+        }
+        for c in children
+    ]
     return built, rows
 
 

@@ -131,6 +131,12 @@ def rate(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
+def share(part: int, whole: int) -> float | None:
+    """A share in per cent with one decimal, None when there is nothing to divide by: the dashboard
+    shows "—" there, since 0 would say that nothing was done."""
+    return rate(part, whole) if whole else None
+
+
 def child_code(org: Organization, path_field: str = "organization__path") -> Func:
     """The code of the child of `org` that a record's organisation sits under (itself if a child).
 

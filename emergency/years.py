@@ -9,6 +9,7 @@ whatever the number of rows. Dates after today (rosters planned ahead) do not co
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db import connection
@@ -59,13 +60,19 @@ def _probe(model, date_field: str, today: datetime.date, descending: bool):
     return rows.query.get_compiler(connection=connection).as_sql()
 
 
+@functools.lru_cache(maxsize=1)
+def _span_query(today: datetime.date) -> tuple[str, list]:
+    """The statement for `today`, compiled once a day: compiling its querysets cost more than running it."""
+    probes = [_probe(m, f, today, descending) for m, f in registry.dated_records for descending in (False, True)]
+    sql = "SELECT " + ", ".join(f"({part})" for part, _params in probes)
+    return sql, [p for _part, values in probes for p in values]
+
+
 def record_span() -> RecordSpan:
     today = timezone.localdate()
-    probes = [_probe(m, f, today, descending) for m, f in registry.dated_records for descending in (False, True)]
-    if not probes:
+    if not registry.dated_records:
         return RecordSpan(None, None, today)
-    sql = "SELECT " + ", ".join(f"({part})" for part, _params in probes)
-    params = [p for _part, values in probes for p in values]
+    sql, params = _span_query(today)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)  # nosec B608: the parts are compiled querysets, the values parameters
         days = cursor.fetchone()

@@ -29,6 +29,7 @@ from emergency.summary import (
     labels,
     rate,
     records_url,
+    share,
     year_range,
 )
 
@@ -297,7 +298,7 @@ def panel(org: Organization, year: int) -> Panel:
     url = reverse("hazards:hazard_list")
     unit = pgettext("unit", "个")
     result = Panel(_("隐患排查整治"))
-    closing_rate = rate(totals["closed"], totals["closed"] + totals["open"])
+    closing_rate = share(totals["closed"], totals["closed"] + totals["open"])
     result.metrics = [
         Metric("hazards_found", _("发现隐患数"), now["found"], unit, before["found"], url=url),
         Metric("hazards_closed", _("已整改隐患数"), totals["closed"], unit, totals["closed_before"], url=url),
@@ -307,7 +308,7 @@ def panel(org: Organization, year: int) -> Panel:
             closing_rate,
             "%",
             url=url,
-            level="success" if closing_rate >= 90 else "warning",
+            level="success" if closing_rate is None or closing_rate >= 90 else "warning",
         ),
         Metric("hazards_overdue", _("逾期未整改隐患"), totals["overdue"], unit, url=url, level="danger"),
     ]
@@ -335,9 +336,10 @@ def panel(org: Organization, year: int) -> Panel:
     )
     result.columns = [("hazard_rate", _("隐患整改率(%)"), url), ("hazards_overdue", _("逾期隐患"), url)]
     result.compare = ["hazard_rate"]
+    result.rates.add("hazard_rate")
     for code, row in by_child.items():
         result.by_child[code] = {
-            "hazard_rate": rate(row["closed"], row["closed"] + row["open"]),
+            "hazard_rate": share(row["closed"], row["closed"] + row["open"]),
             "hazards_overdue": row["overdue"],
         }
     return result

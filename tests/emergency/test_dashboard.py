@@ -1,5 +1,7 @@
 """The leadership dashboard: known figures, scope, and a query count that does not grow with data."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -238,3 +240,19 @@ def test_to_do_lines_are_kept_per_organisation_and_role_until_a_write_commits(tr
     assert overdue(personas.city_staff) == 0
     make_hazard(personas.tree.school_a1, deadline=datetime.date(2020, 1, 1))  # committed at once
     assert overdue(colleague) == overdue(personas.city_staff) == 1
+
+
+def test_a_rate_with_nothing_to_divide_by_shows_a_dash_not_zero(client, personas, known_tree):
+    from tests.hazards.helpers import make_hazard
+
+    client.force_login(personas.leader)
+    url = reverse("emergency:dashboard")
+    city = client.get(url, {"year": YEAR})
+    assert metric(city, "hazard_rate") is None  # no hazard anywhere: nothing was left unrectified either
+    assert 'data-metric="hazard_rate">—</a>' in city.content.decode()
+    make_hazard(known_tree.school_a1, found_on=datetime.date(YEAR, 3, 1))  # open: none of one rectified
+    district = client.get(url, {"org": known_tree.district_a.pk, "year": YEAR})
+    rows = {row["name"]: row for row in district.context["table"].data}
+    assert rows["A区第一小学"]["hazard_rate"] == 0.0
+    assert rows["A区第二小学"]["hazard_rate"] is None and rows["A区第二小学"]["hazards_overdue"] == 0
+    assert metric(district, "hazard_rate") == 0.0
