@@ -9,7 +9,7 @@ class EmergencyConfig(AppConfig):
 
     def ready(self) -> None:
         from . import cache, registry
-        from .dashboard import build_figures, organisation_panel, register_panel
+        from .dashboard import ORGANISATION_FIGURES, build_figures, organisation_panel, register_panel
         from .demo import build_leadership
         from .organizations import OrganizationImport
         from .summary import register_section, summarize_organisation
@@ -22,5 +22,6 @@ class EmergencyConfig(AppConfig):
         registry.register_demo("emergency", build_leadership)
         register_section("emergency", summarize_organisation)
         register_panel("emergency", organisation_panel)
+        registry.register_figures(*ORGANISATION_FIGURES)
         cache.register("dashboard", build_figures)
         cache.register("todo", registry.build_todo)

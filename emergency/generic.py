@@ -427,6 +427,7 @@ class RecordFilterSet(django_filters.FilterSet):
         label=_lazy("单位（含下级）"), queryset=Organization.objects.none(), method="filter_org", widget=QuickSelect
     )
     org_code = django_filters.CharFilter(label=_lazy("单位代码"), method="filter_org_code")
+    below = django_filters.BooleanFilter(label=_lazy("仅下级单位"), method="filter_below")
     q = django_filters.CharFilter(label=_lazy("关键字"), method="filter_text")
 
     def __init__(self, *args, request=None, **kwargs):
@@ -454,6 +455,14 @@ class RecordFilterSet(django_filters.FilterSet):
         if org is None:
             return queryset.none()
         return queryset.filter(organization__path__startswith=org.path)
+
+    def filter_below(self, queryset, name, value):
+        """The records of the units below the organisation filtered on (its own left out)."""
+        data = self.form.cleaned_data
+        org = data.get("org") or Organization.objects.filter(code=(data.get("org_code") or "").strip()).first()
+        if org is None or value is None:
+            return queryset
+        return queryset.exclude(organization=org) if value else queryset.filter(organization=org)
 
     def filter_text(self, queryset, name, value):
         condition = models.Q()
