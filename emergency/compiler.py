@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.core.files import File
+from django.utils import translation
 from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -21,6 +22,7 @@ from docx.shared import Pt
 from .excel import ExportBook, SheetSpec
 from .models import Organization
 from .parallel import side_by_side
+from .registry import Period
 from .summary import CHAPTERS, CHINESE_NUMBERS, DETAIL_ROW_LIMIT, Section, Table, sections
 
 DEFAULT_NOTICE = "上级关于开展应急管理工作检查的通知"
@@ -107,12 +109,14 @@ def write_workbook(org: Organization, year: int, parts: list[Section], figures: 
     """Stream the summary into `target` (a file): 总览 first, then a sheet per section with its
     breakdowns, and a sheet per detail table capped at DETAIL_ROW_LIMIT rows."""
     book = ExportBook(target)
+    with translation.override("zh-hans"):  # the summary stays a Chinese document
+        as_of = Period.of(year).said
     overview = SheetSpec(
         "总览",
         ["指标", "数值", "单位", "所属部分"],
         ([f["label"], f["value"], f["unit"], f["section"]] for f in figures),
         widths=[34, 14, 8, 24],
-        note=f"{org.name}{year}年度应急管理工作总结（生成于{datetime.date.today():%Y-%m-%d}）",
+        note=f"{org.name}{year}年度应急管理工作总结（{as_of}，生成于{datetime.date.today():%Y-%m-%d}）",
     )
     book.write_sheet(overview)
     used = {"总览"}
