@@ -443,9 +443,12 @@ class RecordFilterSet(django_filters.FilterSet):
 
     def filter_year(self, queryset, name, value):
         start = datetime.date(int(value), 1, 1)
-        return queryset.filter(
-            **{f"{self.date_field}__gte": start, f"{self.date_field}__lt": start.replace(year=start.year + 1)}
-        )
+        end = start.replace(year=start.year + 1)
+        if isinstance(queryset.model._meta.get_field(self.date_field), models.DateTimeField):
+            # Local midnights, as the figures count a year of incidents (duty.summary).
+            zone = timezone.get_default_timezone()
+            start, end = (datetime.datetime.combine(day, datetime.time(), zone) for day in (start, end))
+        return queryset.filter(**{f"{self.date_field}__gte": start, f"{self.date_field}__lt": end})
 
     def filter_org(self, queryset, name, value):
         return queryset.filter(organization__path__startswith=value.path)
