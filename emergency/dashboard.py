@@ -3,9 +3,10 @@
 Each area registers a function `panel(org, year) -> Panel` from AppConfig.ready(). A panel
 aggregates in the database with a fixed number of queries whatever the number of organisations
 or records: its headline metrics (this year and the year before, for the trend), one value per
-direct child of `org` for the district table, and the series of its charts. The page draws the
-charts with ECharts from JSON blocks (no inline script) and links every number to the list
-behind it.
+direct child of `org` for the district table, and the series of its charts. Every number is a
+figure registered once (`emergency.registry.Figure`): the panel puts its `measure()` in its one
+aggregate query and links it to `url()`, the list of exactly the records counted. The page draws
+the charts with ECharts from JSON blocks (no inline script).
 
 The panels are the costly part (aggregates over every record of the subtree), so they are kept in
 the cache with the database snapshot they were built under (`emergency.cache`): a city's are built
@@ -23,7 +24,7 @@ from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
-from django.db.models import Aggregate, Count, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -149,30 +150,10 @@ def summed(by_child: dict[str, dict]) -> Counter:
     return totals
 
 
-def year_measures(date_field: str, year: int, **measures) -> dict[str, Aggregate]:
-    """Each measure, given as (function, field, condition or None), over `year` (`<name>__now`) and
-    over the year before (`<name>__before`): conditional aggregates, so one query has both."""
-    start, end = year_range(year)
-    before = datetime.date(year - 1, 1, 1)
-    aggregates = {}
-    for name, (function, field_name, condition) in measures.items():
-        this_year = Q(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
-        last_year = Q(**{f"{date_field}__gte": before, f"{date_field}__lt": start})
-        extra = condition or Q()
-        aggregates[f"{name}__now"] = function(field_name, filter=this_year & extra)
-        aggregates[f"{name}__before"] = function(field_name, filter=last_year & extra)
-    return aggregates
-
-
 def two_years(date_field: str, year: int) -> Q:
-    """`year` and the year before, the span `year_measures()` counts: filtering on it keeps the scan
+    """`year` and the year before, the span a panel's trend counts: filtering on it keeps the scan
     from growing with the years of records kept."""
     return Q(**{f"{date_field}__gte": datetime.date(year - 1, 1, 1), f"{date_field}__lt": year_range(year)[1]})
-
-
-def both_years(totals: Counter, *names: str) -> tuple[dict, dict]:
-    """The `year_measures()` named, split into this year's and the year before's."""
-    return {name: totals[f"{name}__now"] for name in names}, {name: totals[f"{name}__before"] for name in names}
 
 
 def below(org: Organization) -> Q:

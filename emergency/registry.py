@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from django.db.models import Aggregate, Count, Q
+from django.db.models import Aggregate, Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -146,9 +147,6 @@ def counted(condition: Q) -> Aggregate:
 
 
 def summing(expression) -> Callable[[Q], Aggregate]:
-    from django.db.models import Sum
-    from django.db.models.functions import Coalesce
-
     return lambda condition: Coalesce(Sum(expression, filter=condition), 0)
 
 
