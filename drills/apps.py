@@ -57,5 +57,6 @@ class DrillsConfig(AppConfig):
         registry.register_home_panel(home_panel)
         register_section("drills", summary.summarize)
         register_panel("drills", summary.panel)
+        registry.register_figures(*summary.FIGURES)
         cache.register("drill_compliance", compliance.build_compliance)
         post_migrate.connect(seed_requirements, sender=self)

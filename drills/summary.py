@@ -7,15 +7,16 @@ import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop
 
-from emergency.dashboard import Chart, Metric, Panel, both_years, per_child, summed, two_years, year_measures
+from emergency import registry
+from emergency.dashboard import Chart, Panel, metric, per_child, summed, two_years
 from emergency.models import Organization, OrganizationKind
+from emergency.registry import Figure, Period, Rate, by_year, in_year, summing
+from emergency.summary import Figure as SummaryFigure
 from emergency.summary import (
-    Figure,
     Rule,
     Section,
     Table,
@@ -24,7 +25,6 @@ from emergency.summary import (
     detail_rows,
     labels,
     rate,
-    records_url,
     year_range,
 )
 from plans.summary import schools_phrase
@@ -33,12 +33,42 @@ from .choices import DrillForm, DrillType, RequirementPeriod
 from .compliance import Window, compliance
 from .models import Drill, DrillRequirement, DrillSchedule, drill_held
 
+PEOPLE = Coalesce("students", 0) + Coalesce("staff", 0)
+FIGURES = (
+    Figure("drills", gettext_noop("应急演练次数"), "次", Drill, in_year("held_on"), "drills:drill_list", by_year),
+    Figure(
+        "drill_participants",
+        gettext_noop("参演人次"),
+        "人次",
+        Drill,
+        in_year("held_on"),
+        "drills:drill_list",
+        by_year,
+        aggregate=summing(PEOPLE),
+    ),
+    # Judged school by school against its requirement by the compliance report, which lists them.
+    Figure(
+        "drill_compliant_schools",
+        gettext_noop("演练达标学校数"),
+        "所",
+        None,
+        None,
+        "drills:compliance",
+        by_year,
+        aggregate=None,
+    ),
+    Figure("drill_schools_required", gettext_noop("有演练要求的学校数"), "所", None, None, aggregate=None),
+    Rate("drill_compliance_rate", gettext_noop("演练达标率"), "drill_compliant_schools", "drill_schools_required"),
+)
+
 
 def summarize(org: Organization, year: int) -> Section:
     start, end = year_range(year)
+    period = Period.of(year)
+    figures = registry.figures
     drills = Drill.objects.in_subtree(org).held_between(start, end)
     totals = drills.aggregate(
-        drills=Count("pk"),
+        drills=figures["drills"].measure(org, period),
         students=Coalesce(Sum("students"), 0),
         staff=Coalesce(Sum("staff"), 0),
         units=Count("organization", distinct=True),
@@ -50,16 +80,16 @@ def summarize(org: Organization, year: int) -> Section:
 
     section = Section(2, "应急演练")
     section.figures = [
-        Figure("drills", "应急演练次数", totals["drills"], "次", records_url("drills:drill_list", org, year)),
-        Figure("drill_participants", "参演人次", participants, "人次"),
-        Figure("drill_students", "参演学生人次", totals["students"], "人次"),
-        Figure("drill_staff", "参演教职工人次", totals["staff"], "人次"),
-        Figure("units_drilled", "开展演练的单位数", totals["units"], "个"),
-        Figure("drills_with_problems", "发现问题的演练次数", totals["with_problems"], "次"),
-        Figure("drill_required", "按要求应开展演练次数", total.required, "次"),
-        Figure("drill_compliant_schools", "演练达标学校数", total.compliant, "所"),
-        Figure("drill_compliance_rate", "演练达标率", total.rate, "%"),
-        Figure("drill_completion_rate", "演练要求完成率", total.completion, "%"),
+        figures["drills"].row(totals["drills"]),
+        figures["drill_participants"].row(participants),
+        SummaryFigure("drill_students", "参演学生人次", totals["students"], "人次"),
+        SummaryFigure("drill_staff", "参演教职工人次", totals["staff"], "人次"),
+        SummaryFigure("units_drilled", "开展演练的单位数", totals["units"], "个"),
+        SummaryFigure("drills_with_problems", "发现问题的演练次数", totals["with_problems"], "次"),
+        SummaryFigure("drill_required", "按要求应开展演练次数", total.required, "次"),
+        figures["drill_compliant_schools"].row(total.compliant),
+        figures["drill_compliance_rate"].row(total.rate),
+        SummaryFigure("drill_completion_rate", "演练要求完成率", total.completion, "%"),
     ]
     measures = {"演练次数": Count("pk"), "参演人次": Coalesce(Sum("students"), 0) + Coalesce(Sum("staff"), 0)}
     section.tables += [
@@ -281,18 +311,16 @@ def panel(org: Organization, year: int) -> Panel:
     """演练: drills and participants this year against last, per child and in all, drills by month,
     and compliance (four queries: two here and the compliance module's two, whatever the size of the
     tree)."""
+    period, previous = Period.of(year), Period.of(year - 1)
     drills = Drill.objects.in_subtree(org).filter(two_years("held_on", year))
+    keys = ("drills", "drill_participants")
     by_child = per_child(
         drills,
         org,
-        **year_measures(
-            "held_on",
-            year,
-            drills=(Count, "pk", None),
-            people=(Sum, Coalesce("students", 0) + Coalesce("staff", 0), None),
-        ),
+        **{key: registry.figures[key].measure(org, period) for key in keys},
+        **{f"{key}__before": registry.figures[key].measure(org, previous) for key in keys},
     )
-    now, before = both_years(summed(by_child), "drills", "people")
+    totals = summed(by_child)
     months = dict.fromkeys(range(1, 13), 0)
     months_before = dict.fromkeys(range(1, 13), 0)
     for held_year, month, n in (
@@ -305,21 +333,18 @@ def panel(org: Organization, year: int) -> Panel:
     today = timezone.localdate()
     last_month = datetime.date(year, 12, 1) if today.year > year else today.replace(day=1)
     standing = compliance(org, Window(datetime.date(year, 1, 1), max(last_month, datetime.date(year, 1, 1))))
-    url = reverse("drills:drill_list")
     result = Panel(_("应急演练"))
-    compliance_rate = standing.total.rate if standing.total.with_requirement else None  # no school to judge: "—"
-    result.metrics = [
-        Metric("drills_held", _("应急演练次数"), now["drills"], pgettext("unit", "次"), before["drills"], url=url),
-        Metric("drill_people", _("参演人次"), now["people"], pgettext("unit", "人次"), before["people"], url=url),
-        Metric(
-            "drill_compliance",
-            _("演练达标率"),
-            compliance_rate,
-            "%",
-            url=reverse("drills:compliance"),
-            level="success" if compliance_rate is None or compliance_rate >= 90 else "danger",
-        ),
-    ]
+    result.metrics = [metric(org, period, key, totals[key], totals[f"{key}__before"]) for key in keys]
+    total = standing.total
+    result.metrics.append(
+        metric(
+            org,
+            period,
+            "drill_compliance_rate",
+            (total.compliant, total.with_requirement),
+            level="success" if not total.with_requirement or total.rate >= 90 else "danger",
+        )
+    )
     result.charts.append(
         Chart(
             "drills_by_month",
@@ -332,14 +357,11 @@ def panel(org: Organization, year: int) -> Panel:
             kind="line",
         )
     )
-    result.columns = [
-        ("drills_held", _("演练次数"), url),
-        ("drill_compliance", _("演练达标率(%)"), reverse("drills:compliance")),
-    ]
-    result.compare = ["drill_compliance"]
-    result.rates.add("drill_compliance")
+    result.columns = ["drills", "drill_compliance_rate"]
+    result.compare = ["drill_compliance_rate"]
     for code, row in by_child.items():
-        result.by_child.setdefault(code, {})["drills_held"] = row["drills__now"]
+        result.by_child.setdefault(code, {})["drills"] = row["drills"]
     for group in standing.groups:
-        result.by_child.setdefault(group.code, {})["drill_compliance"] = group.rate if group.with_requirement else None
+        shown = group.rate if group.with_requirement else None  # no school to judge: "—"
+        result.by_child.setdefault(group.code, {})["drill_compliance_rate"] = shown
     return result

@@ -37,6 +37,7 @@ class DutyConfig(AppConfig):
         registry.register_demo("duty", demo.build)
         register_section("duty", summary.summarize)
         register_panel("duty", summary.panel)
+        registry.register_figures(*summary.FIGURES)
         registry.register_rule(
             _("班次时间"),
             lambda: "；".join(f"{ShiftKind(k).label} {a:%H:%M}–{b:%H:%M}" for k, (a, b) in conf.shift_times().items()),

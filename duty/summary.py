@@ -12,28 +12,29 @@ import datetime
 from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
+from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop
 
-from emergency.dashboard import Metric, Panel, per_child
+from emergency import registry
+from emergency.dashboard import Metric, Panel, metric, per_child
 from emergency.models import Document, DocumentKind, Organization, OrganizationKind
+from emergency.registry import Figure, Period, Rate, by_year, organisation_filter
 from emergency.summary import (
     CHAPTERS,
-    Figure,
     Rule,
     Section,
     Table,
     breakdown_by_child,
     breakdown_by_unit,
     rate,
-    records_url,
-    share,
     year_range,
 )
+from emergency.summary import Figure as SummaryFigure
 
 from . import conf
 from .choices import SERIOUS_LEVELS, IncidentLevel, IncidentType, Timeliness
@@ -74,8 +75,31 @@ def coverage_by_unit(org: Organization, year: int, own_only: bool = False) -> di
     return results
 
 
+def occurred_in(org: Organization, period: Period) -> Q:
+    return Q(occurred_at__gte=_aware(period.start), occurred_at__lt=_aware(period.end))
+
+
+LIST = "duty:incident_list"
+FIGURES = (
+    Figure("incidents", gettext_noop("突发事件数"), "起", Incident, occurred_in, LIST, by_year),
+    Figure(
+        "incidents_on_time",
+        gettext_noop("按时报送的突发事件数"),
+        "起",
+        Incident,
+        lambda org, period: occurred_in(org, period) & Q(timeliness_value=Timeliness.ON_TIME),
+        LIST,
+        lambda org, period: {"year": period.year, "timeliness": Timeliness.ON_TIME},
+        records=lambda org, period: Incident.objects.in_subtree(org).with_timeliness(),
+    ),
+    Rate("on_time_rate", gettext_noop("按时报送率"), "incidents_on_time", "incidents"),
+)
+
+
 def summarize(org: Organization, year: int) -> Section:
     start, end = year_range(year)
+    period = Period.of(year)
+    figures = registry.figures
     section = Section(5, CHAPTERS[5])
     shifts = DutyShift.objects.in_subtree(org).filter(date__gte=start, date__lt=end)
     duty = shifts.aggregate(
@@ -89,13 +113,13 @@ def summarize(org: Organization, year: int) -> Section:
     gaps = sum(len(r.gaps) for r in results.values())
     doubles = sum(len(r.double_bookings) for r in results.values())
 
-    incidents = Incident.objects.in_subtree(org).filter(occurred_at__gte=_aware(start), occurred_at__lt=_aware(end))
+    incidents = figures["incidents"].queryset(org, period)
     totals = incidents.with_timeliness().aggregate(
-        count=Count("id"),
+        count=figures["incidents"].measure(org, period),
         deaths=Sum("deaths", default=0),
         injuries=Sum("injuries", default=0),
         loss=Sum("property_loss", default=Decimal("0")),
-        on_time=Count("id", filter=Q(timeliness_value=Timeliness.ON_TIME)),
+        on_time=figures["incidents_on_time"].measure(org, period),
         late=Count("id", filter=Q(timeliness_value__in=[Timeliness.LATE, Timeliness.OVERDUE])),
         serious=Count("id", filter=Q(level__in=SERIOUS_LEVELS)),
     )
@@ -109,26 +133,29 @@ def summarize(org: Organization, year: int) -> Section:
     on_time_rate = rate(totals["on_time"], totals["count"])
 
     section.figures = [
-        Figure("duty_days", "值班天数", duty["days"], "天"),
-        Figure("duty_shifts", "值班班次数", duty["shifts"], "个", records_url("duty:dutyshift_list", org, year)),
-        Figure("duty_units", "实行值班的单位数", len(results), "个"),
-        Figure("duty_leaders", "参与带班的领导人数", duty["leaders"], "人"),
-        Figure("leader_coverage", "带班覆盖率", coverage_rate, "%"),
-        Figure("duty_gap_hours", "值班空档时长", gap_hours, "小时"),
-        Figure("duty_gaps", "值班空档段数", gaps, "段"),
-        Figure("duty_double_bookings", "重复排班段数", doubles, "段"),
-        Figure("incidents", "突发事件数", totals["count"], "起"),
-        *(Figure(f"incidents_{t.value}", f"突发事件数（{t.label}）", by_type[t.value], "起") for t in IncidentType),
+        SummaryFigure("duty_days", "值班天数", duty["days"], "天"),
+        SummaryFigure("duty_shifts", "值班班次数", duty["shifts"], "个"),
+        SummaryFigure("duty_units", "实行值班的单位数", len(results), "个"),
+        SummaryFigure("duty_leaders", "参与带班的领导人数", duty["leaders"], "人"),
+        SummaryFigure("leader_coverage", "带班覆盖率", coverage_rate, "%"),
+        SummaryFigure("duty_gap_hours", "值班空档时长", gap_hours, "小时"),
+        SummaryFigure("duty_gaps", "值班空档段数", gaps, "段"),
+        SummaryFigure("duty_double_bookings", "重复排班段数", doubles, "段"),
+        figures["incidents"].row(totals["count"]),
         *(
-            Figure(f"incidents_{lv.value}", f"突发事件数（{lv.label}）", by_level[lv.value], "起")
+            SummaryFigure(f"incidents_{t.value}", f"突发事件数（{t.label}）", by_type[t.value], "起")
+            for t in IncidentType
+        ),
+        *(
+            SummaryFigure(f"incidents_{lv.value}", f"突发事件数（{lv.label}）", by_level[lv.value], "起")
             for lv in IncidentLevel
         ),
-        Figure("casualties", "伤亡人数", casualties, "人"),
-        Figure("deaths", "死亡人数", totals["deaths"], "人"),
-        Figure("injuries", "受伤人数", totals["injuries"], "人"),
-        Figure("property_loss", "直接财产损失", totals["loss"], "万元"),
-        Figure("on_time_rate", "按时报送率", on_time_rate, "%"),
-        Figure("late_incidents", "迟报或逾期未报事件数", totals["late"], "起"),
+        SummaryFigure("casualties", "伤亡人数", casualties, "人"),
+        SummaryFigure("deaths", "死亡人数", totals["deaths"], "人"),
+        SummaryFigure("injuries", "受伤人数", totals["injuries"], "人"),
+        SummaryFigure("property_loss", "直接财产损失", totals["loss"], "万元"),
+        figures["on_time_rate"].row(on_time_rate),
+        SummaryFigure("late_incidents", "迟报或逾期未报事件数", totals["late"], "起"),
     ]
     section.tables += _tables(org, shifts, incidents, results, grid, totals["count"])
     section.rules = [
@@ -367,30 +394,30 @@ def _incident_sentence(org, year, totals, by_type, by_level) -> str:
 
 def panel(org: Organization, year: int) -> Panel:
     """值班与报送: the organisation's own duty coverage, incidents and timely first reports."""
-    start, end = year_range(year)
+    period = Period.of(year)
+    figures = registry.figures
     own = coverage_by_unit(org, year, own_only=True).get(org.pk)  # the dashboard needs the bureau's own
-    incidents = Incident.objects.in_subtree(org).filter(known_at__gte=_aware(start), known_at__lt=_aware(end))
-    totals = incidents.with_timeliness().aggregate(
-        count=Count("pk"),
-        on_time=Count("pk", filter=Q(timeliness_value="on_time")),
-        reported=Count("pk", filter=Q(timeliness_value__in=["on_time", "late"])),
-        casualties=Sum(F("deaths") + F("injuries")),
+    incidents = figures["incidents_on_time"].base(org, period).filter(occurred_in(org, period))
+    totals = incidents.aggregate(
+        incidents=figures["incidents"].measure(org, period),
+        on_time=figures["incidents_on_time"].measure(org, period),
     )
-    url = reverse("duty:incident_list")
     result = Panel(_("值班与信息报送"))
     result.metrics = [
+        # The unit's own roster (the summary's 带班覆盖率 is the subtree's): hours, not records.
         Metric(
-            "duty_coverage",
-            _("带班覆盖率"),
+            "own_leader_coverage",
+            _("本单位带班覆盖率"),
             own.rate if own else None,
             "%",
-            url=reverse("duty:dutyshift_list"),
+            url=f"{reverse('duty:dutyshift_list')}?{urlencode({**organisation_filter(org), 'below': 'false'})}",
             level="success" if own and own.is_complete else "warning",
+            as_of=period.said,
         ),
-        Metric("incidents", _("突发事件数"), totals["count"], pgettext("unit", "起"), url=url),
-        Metric("report_on_time", _("按时报送率"), share(totals["on_time"], totals["reported"]), "%", url=url),
+        metric(org, period, "incidents", totals["incidents"]),
+        metric(org, period, "on_time_rate", (totals["on_time"], totals["incidents"])),
     ]
-    result.columns = [("incidents", _("突发事件数"), url)]
-    for code, row in per_child(incidents, org, n=Count("pk")).items():
+    result.columns = ["incidents"]
+    for code, row in per_child(incidents, org, n=figures["incidents"].measure(org, period)).items():
         result.by_child.setdefault(code, {})["incidents"] = row["n"]
     return result

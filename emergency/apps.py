@@ -10,7 +10,7 @@ class EmergencyConfig(AppConfig):
     def ready(self) -> None:
         from . import cache, registry
         from .accounts import UserImport
-        from .dashboard import build_figures, organisation_panel, register_panel
+        from .dashboard import ORGANISATION_FIGURES, build_figures, organisation_panel, register_panel
         from .demo import build_leadership
         from .organizations import OrganizationImport
         from .summary import register_section, summarize_organisation
@@ -24,5 +24,6 @@ class EmergencyConfig(AppConfig):
         registry.register_demo("emergency", build_leadership)
         register_section("emergency", summarize_organisation)
         register_panel("emergency", organisation_panel)
+        registry.register_figures(*ORGANISATION_FIGURES)
         cache.register("dashboard", build_figures)
         cache.register("todo", registry.build_todo)

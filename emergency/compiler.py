@@ -15,13 +15,16 @@ from functools import partial
 
 from django.conf import settings
 from django.core.files import File
+from django.utils import translation
 from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from . import registry
 from .excel import ExportBook, Link, SheetSpec
 from .models import Organization
 from .parallel import side_by_side
+from .registry import Period
 from .summary import CHAPTERS, CHINESE_NUMBERS, DETAIL_ROW_LIMIT, Section, Table, sections
 
 DEFAULT_NOTICE = "上级关于开展应急管理工作检查的通知"
@@ -49,7 +52,6 @@ def figures_of(parts: list[Section]) -> list[dict]:
             "value": _json_number(f.value),
             "unit": f.unit,
             "section": s.title,
-            "list_url": f.list_url,
         }
         for s in parts
         for f in s.figures
@@ -167,12 +169,14 @@ def write_workbook(org: Organization, year: int, parts: list[Section], figures: 
     """Stream the summary into `target` (a file): 总览 first, then a sheet per section with its
     breakdowns, and a sheet per detail table capped at DETAIL_ROW_LIMIT rows."""
     book = ExportBook(target)
+    with translation.override("zh-hans"):  # the summary stays a Chinese document
+        as_of = Period.of(year).said
     overview = SheetSpec(
         "总览",
         ["指标", "数值", "单位", "所属部分", "记录列表"],
-        ([f["label"], f["value"], f["unit"], f["section"], _list_link(f)] for f in figures),
+        ([f["label"], f["value"], f["unit"], f["section"], _list_link(f["key"], org, year)] for f in figures),
         widths=[34, 14, 8, 24, 14],
-        note=f"{org.name}{year}年度应急管理工作总结（生成于{datetime.date.today():%Y-%m-%d}）",
+        note=f"{org.name}{year}年度应急管理工作总结（{as_of}，生成于{datetime.date.today():%Y-%m-%d}）",
     )
     book.write_sheet(overview)
     used = {"总览"}
@@ -186,11 +190,10 @@ def write_workbook(org: Organization, year: int, parts: list[Section], figures: 
     book.close()
 
 
-def _list_link(figure: dict) -> Link | None:
+def _list_link(key: str, org: Organization, year: int) -> Link | None:
     """A link to the site's list of the records a figure counts, for a reader of the workbook."""
-    if not figure.get("list_url"):
-        return None
-    return Link(settings.SITE_URL + figure["list_url"], "查看记录")
+    url = registry.records_url(key, org, Period.of(year))
+    return Link(settings.SITE_URL + url, "查看记录") if url else None
 
 
 def _unique(title: str, used: set[str]) -> str:

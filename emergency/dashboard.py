@@ -3,9 +3,10 @@
 Each area registers a function `panel(org, year) -> Panel` from AppConfig.ready(). A panel
 aggregates in the database with a fixed number of queries whatever the number of organisations
 or records: its headline metrics (this year and the year before, for the trend), one value per
-direct child of `org` for the district table, and the series of its charts. The page draws the
-charts with ECharts from JSON blocks (no inline script) and links every number to the list
-behind it.
+direct child of `org` for the district table, and the series of its charts. Every number is a
+figure registered once (`emergency.registry.Figure`): the panel puts its `measure()` in its one
+aggregate query and links it to `url()`, the list of exactly the records counted. The page draws
+the charts with ECharts from JSON blocks (no inline script).
 
 The panels are the costly part (aggregates over every record of the subtree), so they are kept in
 the cache with the database snapshot they were built under (`emergency.cache`): a city's are built
@@ -23,18 +24,19 @@ from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
-from django.db.models import Aggregate, Count, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
 from . import cache, registry
 from .models import LeadershipGroup, Organization, OrganizationKind
 from .parallel import side_by_side
+from .registry import Period, Rate
 from .summary import child_code, share, year_range
 from .tables import RowsTable
 from .years import record_span
@@ -42,15 +44,18 @@ from .years import record_span
 
 @dataclass
 class Metric:
-    """A headline number: this year's value, last year's for the trend, and the list behind it."""
+    """A headline number: this year's value, last year's for the trend, the list behind it, the day
+    it is judged at and, for a rate, its numerator and denominator ("148 / 167")."""
 
     key: str
     label: str
     value: int | float | None  # None: a rate with nothing to divide by, shown "—"
     unit: str = ""
     previous: int | float | None = None
-    url: str = ""  # a list URL; the page adds the organisation and year filters
+    url: str = ""  # the list of exactly the records counted (a rate: its numerator's)
     level: str = "primary"  # a Bootstrap colour: "danger" for what is behind
+    as_of: str = ""  # 截至2008年12月31日
+    of: str = ""  # a rate's "numerator / denominator"
 
     @property
     def change(self) -> float | None:
@@ -78,10 +83,44 @@ class Panel:
     title: str
     metrics: list[Metric] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
-    columns: list[tuple[str, str, str]] = field(default_factory=list)  # (key, label, list URL)
+    columns: list[str] = field(default_factory=list)  # keys of registered figures
     by_child: dict[str, dict[str, float]] = field(default_factory=dict)
     compare: list[str] = field(default_factory=list)  # columns drawn in the chart comparing children
-    rates: set[str] = field(default_factory=set)  # columns a child without records shows as "—", not 0
+
+
+def unit_shown(unit: str) -> str:
+    # Translators: a Chinese measure word after a number; English needs none, so it is a space.
+    return unit if unit == "%" else pgettext("unit", unit)
+
+
+def metric(org: Organization, period: Period, key: str, value, previous=None, level: str = "") -> Metric:
+    """The card of registered figure `key` (emergency.registry.figures) for `org` in `period`: its
+    name, unit, list and as-of date from the definition. A rate's `value` is (numerator, denominator)
+    and so is its `previous`."""
+    figure = registry.figures[key]
+    if isinstance(figure, Rate):
+        part, whole = value
+        return Metric(
+            key,
+            figure.name,
+            share(part, whole),
+            "%",
+            None if previous is None else share(*previous),
+            registry.figures[figure.numerator].url(org, period),
+            level or ("success" if whole and share(part, whole) >= 90 else "warning"),
+            period.said,
+            f"{part:,} / {whole:,}",
+        )
+    return Metric(
+        key,
+        figure.name,
+        value,
+        unit_shown(figure.unit),
+        previous,
+        figure.url(org, period),
+        level or figure.level,
+        period.said,
+    )
 
 
 PanelBuilder = Callable[[Organization, int], Panel]
@@ -111,57 +150,79 @@ def summed(by_child: dict[str, dict]) -> Counter:
     return totals
 
 
-def year_measures(date_field: str, year: int, **measures) -> dict[str, Aggregate]:
-    """Each measure, given as (function, field, condition or None), over `year` (`<name>__now`) and
-    over the year before (`<name>__before`): conditional aggregates, so one query has both."""
-    start, end = year_range(year)
-    before = datetime.date(year - 1, 1, 1)
-    aggregates = {}
-    for name, (function, field_name, condition) in measures.items():
-        this_year = Q(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
-        last_year = Q(**{f"{date_field}__gte": before, f"{date_field}__lt": start})
-        extra = condition or Q()
-        aggregates[f"{name}__now"] = function(field_name, filter=this_year & extra)
-        aggregates[f"{name}__before"] = function(field_name, filter=last_year & extra)
-    return aggregates
-
-
 def two_years(date_field: str, year: int) -> Q:
-    """`year` and the year before, the span `year_measures()` counts: filtering on it keeps the scan
+    """`year` and the year before, the span a panel's trend counts: filtering on it keeps the scan
     from growing with the years of records kept."""
     return Q(**{f"{date_field}__gte": datetime.date(year - 1, 1, 1), f"{date_field}__lt": year_range(year)[1]})
 
 
-def both_years(totals: Counter, *names: str) -> tuple[dict, dict]:
-    """The `year_measures()` named, split into this year's and the year before's."""
-    return {name: totals[f"{name}__now"] for name in names}, {name: totals[f"{name}__before"] for name in names}
+def below(org: Organization) -> Q:
+    """Records of the units below `org`, not its own (the lists' 仅下级单位 filter)."""
+    return ~Q(organization=org)
+
+
+def group_established(period: Period) -> Q:
+    return Q(established_on__lte=period.as_of)
+
+
+ORGANISATION_FIGURES = (
+    registry.Figure(
+        "units_with_group",
+        gettext_noop("已成立领导小组的下级单位数"),
+        "个",
+        LeadershipGroup,
+        lambda org, period: group_established(period) & below(org),
+        "emergency:leadershipgroup_list",
+        lambda org, period: {"established_by": period.as_of.isoformat(), "below": "true"},
+    ),
+    registry.Figure(
+        "units_below",
+        gettext_noop("下级单位数"),
+        "个",
+        Organization,
+        lambda org, period: ~Q(pk=org.pk),
+        subtree_field="path",
+    ),
+    registry.Rate("group_rate", gettext_noop("下级单位领导小组成立率"), "units_with_group", "units_below"),
+    registry.Figure(
+        "own_group",
+        gettext_noop("本单位领导小组"),
+        "个",
+        LeadershipGroup,
+        lambda org, period: group_established(period) & Q(organization=org),
+        "emergency:leadershipgroup_list",
+        lambda org, period: {"established_by": period.as_of.isoformat()},
+    ),
+)
 
 
 def organisation_panel(org: Organization, year: int) -> Panel:
-    """体系建设: how many units below have set up a leadership group, per child."""
-    end = year_range(year)[1]
-    below = Organization.objects.filter(path__startswith=org.path).exclude(pk=org.pk)
-    groups = LeadershipGroup.objects.filter(organization__path__startswith=org.path, established_on__lt=end).exclude(
-        organization=org
-    )
-    units = {code: row["n"] for code, row in per_child(below, org, "path", n=Count("id")).items()}
-    with_group = per_child(groups, org, groups=Count("id"))
-    total_units = sum(units.values())
-    total_groups = sum(v["groups"] for v in with_group.values())
+    """体系建设: a bureau's share of the units below with a leadership group, per child (each child's
+    own figure: the units below it); a school's own group. Two queries."""
+    period = Period.of(year)
+    figures = registry.figures
     panel = Panel(gettext("体系建设"))
-    panel.metrics.append(
-        Metric(
-            "group_rate",
-            gettext("领导小组成立率"),
-            share(total_groups, total_units),
-            "%",
-            url=reverse("emergency:leadershipgroup_list"),
-        )
+    groups = LeadershipGroup.objects.filter(organization__path__startswith=org.path)
+    if org.kind == OrganizationKind.SCHOOL:
+        own = groups.aggregate(n=figures["own_group"].measure(org, period))["n"]
+        panel.metrics.append(metric(org, period, "own_group", own, level="success" if own else "danger"))
+        return panel
+    units = Organization.objects.filter(path__startswith=org.path)
+    with_group = per_child(
+        groups,
+        org,
+        n=figures["units_with_group"].measure(org, period),
+        of_child=Count("pk", filter=group_established(period) & ~Q(organization__parent=org)),
     )
-    panel.columns.append(("group_rate", gettext("领导小组成立率(%)"), reverse("emergency:leadershipgroup_list")))
-    for code, count in units.items():
-        panel.by_child.setdefault(code, {})["group_rate"] = share(with_group.get(code, {}).get("groups", 0), count)
-    panel.rates.add("group_rate")
+    under = per_child(
+        units, org, "path", n=figures["units_below"].measure(org, period), of_child=Count("pk", filter=~Q(parent=org))
+    )
+    panel.metrics.append(metric(org, period, "group_rate", (summed(with_group)["n"], summed(under)["n"])))
+    panel.columns.append("group_rate")
+    for code, row in under.items():
+        if code:
+            part = with_group.get(code, {}).get("of_child", 0)
+            panel.by_child.setdefault(code, {})["group_rate"] = share(part, row["of_child"])
     return panel
 
 
@@ -174,13 +235,15 @@ def built_panels(org: Organization, year: int) -> cache.Built:
 def build_figures(org_pk: int, year: int) -> tuple[list[Panel], list[dict]]:
     org = Organization.objects.get(pk=org_pk)
     built = list(side_by_side([partial(build, org, year) for _label, build in panels]))
-    columns = [(panel, key) for panel in built for key, _label, _url in panel.columns]
+    if org.kind == OrganizationKind.SCHOOL:
+        return built, []  # a school's own view: no children, no rates over them
+    columns = [(panel, key) for panel in built for key in panel.columns]
     children = Organization.objects.filter(parent=org).order_by("code").values("pk", "code", "name", "kind")
     rows = [
         {
             **c,
             **{
-                key: panel.by_child.get(c["code"], {}).get(key, None if key in panel.rates else 0)
+                key: panel.by_child.get(c["code"], {}).get(key, None if isinstance(registry.figures[key], Rate) else 0)
                 for panel, key in columns
             },
         }
@@ -189,30 +252,29 @@ def build_figures(org_pk: int, year: int) -> tuple[list[Panel], list[dict]]:
     return built, rows
 
 
-def list_filters(org: Organization, year: int, with_year: bool = True) -> str:
-    """The query string that filters a list to `org`'s records (of `year`)."""
-    params = {"org": org.pk} if org.kind != OrganizationKind.SCHOOL else {"org_code": org.code}
-    if with_year:
-        params["year"] = year
-    return urlencode(params)
-
-
-def filtered_url(url: str, org: Organization, year: int, with_year: bool = True) -> str:
-    return f"{url}?{list_filters(org, year, with_year)}"
+def column_label(key: str) -> str:
+    figure = registry.figures[key]
+    return f"{figure.name} (%)" if figure.unit == "%" else figure.name
 
 
 CHILDREN_PER_PAGE = 20
 
 
 class FigureColumn(tables.Column):
-    """A child's figure of one panel column, linked to the list behind it filtered to that child."""
+    """A child's figure of one panel column, linked to the list of exactly its records (a rate: its
+    numerator's), as the child's own dashboard links it."""
 
-    def __init__(self, list_url: str, **kwargs):
+    def __init__(self, key: str, **kwargs):
         super().__init__(attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}}, **kwargs)
-        self.list_url = list_url
+        figure = registry.figures[key]
+        self.figure = registry.figures[figure.numerator] if isinstance(figure, Rate) else figure
+        self.key = key
 
     def render(self, value, record, table):
-        return format_html('<a href="{}">{}</a>', f"{self.list_url}?{table.filters(record)}", value)
+        child = Organization(pk=record["pk"], code=record["code"], kind=record["kind"])
+        return format_html(
+            '<a href="{}" data-metric="{}">{}</a>', self.figure.url(child, table.period), self.key, value
+        )
 
 
 class ChildrenTable(RowsTable):
@@ -229,6 +291,7 @@ class ChildrenTable(RowsTable):
     def __init__(self, data, year: int, **kwargs):
         super().__init__(data, **kwargs)
         self.year = year
+        self.period = Period.of(year)
 
     def render_name(self, value, record):
         if record["kind"] == OrganizationKind.SCHOOL:
@@ -237,16 +300,9 @@ class ChildrenTable(RowsTable):
             drill = reverse("emergency:dashboard") + f"?{urlencode({'org': record['pk'], 'year': self.year})}"
         return format_html('<a class="district-link" href="{}">{}</a>', drill, value)
 
-    def filters(self, record) -> str:
-        """The list filters of one child, made once per row (kept on the row)."""
-        if "filters" not in record:
-            child = Organization(pk=record["pk"], code=record["code"], kind=record["kind"])
-            record["filters"] = list_filters(child, self.year)
-        return record["filters"]
-
 
 def children_table(request, year: int, built: list[Panel], rows: list[dict]) -> ChildrenTable:
-    extra = [(key, FigureColumn(url, verbose_name=label)) for panel in built for key, label, url in panel.columns]
+    extra = [(key, FigureColumn(key, verbose_name=column_label(key))) for panel in built for key in panel.columns]
     table = ChildrenTable(rows, year, extra_columns=extra)
     RequestConfig(request, paginate={"per_page": CHILDREN_PER_PAGE}).configure(table)
     return table
@@ -272,14 +328,10 @@ def dashboard(request):
         raise Http404 from None
     figures = built_panels(org, year)
     built, rows = figures.value
-    table = children_table(request, year, built, rows)
-    for panel in built:
-        for metric in panel.metrics:
-            if metric.url:
-                metric.url = filtered_url(metric.url, org, year)
+    table = children_table(request, year, built, rows) if org.kind != OrganizationKind.SCHOOL else None
     charts = [chart for panel in built for chart in panel.charts]
-    shown = [row.record for row in table.paginated_rows]  # the chart compares the children on the page
-    compared = [(key, label) for panel in built for key, label, _url in panel.columns if key in panel.compare]
+    shown = [row.record for row in table.paginated_rows] if table else []  # the children on the page
+    compared = [(key, column_label(key)) for panel in built for key in panel.columns if key in panel.compare]
     if compared and shown:
         charts.insert(
             0,

@@ -427,6 +427,7 @@ class RecordFilterSet(django_filters.FilterSet):
         label=_lazy("单位（含下级）"), queryset=Organization.objects.none(), method="filter_org", widget=QuickSelect
     )
     org_code = django_filters.CharFilter(label=_lazy("单位代码"), method="filter_org_code")
+    below = django_filters.BooleanFilter(label=_lazy("仅下级单位"), method="filter_below")
     q = django_filters.CharFilter(label=_lazy("关键字"), method="filter_text")
 
     def __init__(self, *args, request=None, **kwargs):
@@ -442,9 +443,12 @@ class RecordFilterSet(django_filters.FilterSet):
 
     def filter_year(self, queryset, name, value):
         start = datetime.date(int(value), 1, 1)
-        return queryset.filter(
-            **{f"{self.date_field}__gte": start, f"{self.date_field}__lt": start.replace(year=start.year + 1)}
-        )
+        end = start.replace(year=start.year + 1)
+        if isinstance(queryset.model._meta.get_field(self.date_field), models.DateTimeField):
+            # Local midnights, as the figures count a year of incidents (duty.summary).
+            zone = timezone.get_default_timezone()
+            start, end = (datetime.datetime.combine(day, datetime.time(), zone) for day in (start, end))
+        return queryset.filter(**{f"{self.date_field}__gte": start, f"{self.date_field}__lt": end})
 
     def filter_org(self, queryset, name, value):
         return queryset.filter(organization__path__startswith=value.path)
@@ -454,6 +458,14 @@ class RecordFilterSet(django_filters.FilterSet):
         if org is None:
             return queryset.none()
         return queryset.filter(organization__path__startswith=org.path)
+
+    def filter_below(self, queryset, name, value):
+        """The records of the units below the organisation filtered on (its own left out)."""
+        data = self.form.cleaned_data
+        org = data.get("org") or Organization.objects.filter(code=(data.get("org_code") or "").strip()).first()
+        if org is None or value is None:
+            return queryset
+        return queryset.exclude(organization=org) if value else queryset.filter(organization=org)
 
     def filter_text(self, queryset, name, value):
         condition = models.Q()

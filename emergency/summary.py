@@ -12,12 +12,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db import models
 from django.db.models import Count, F, Func, Value
-from django.urls import reverse
 
+from . import registry
 from .models import Document, DocumentKind, GroupRole, LeadershipGroup, Organization
 
 # The chapters of the seed's summary, in its order; each area's section names its chapter.
@@ -41,7 +40,6 @@ class Figure:
     label: str
     value: int | float | Decimal | str
     unit: str = ""
-    list_url: str = ""  # the site's list of exactly the records counted (path and query), if there is one
 
 
 @dataclass
@@ -116,14 +114,6 @@ def labels(choices) -> dict[str, str]:
 def year_range(year: int) -> tuple[datetime.date, datetime.date]:
     """The calendar year as [start, end): filter with __gte=start, __lt=end so indexes serve."""
     return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
-
-
-def records_url(url_name: str, org: Organization, year: int, **filters) -> str:
-    """The path of the list of `org`'s records of `year`, as the dashboard links it (a figure's `list_url`)."""
-    from .dashboard import list_filters  # the dashboard imports this module
-
-    query = list_filters(org, year) + (f"&{urlencode(filters)}" if filters else "")
-    return f"{reverse(url_name)}?{query}"
 
 
 def rate(part: int, whole: int) -> float:
@@ -201,9 +191,9 @@ def summarize_organisation(org: Organization, year: int) -> Section:
     section = Section(1, "领导小组与工作方案")
     group = LeadershipGroup.objects.filter(organization=org).select_related("founding_document").first()
     members = list(group.members_on(last_day)) if group else []
-    below = Organization.objects.filter(path__startswith=org.path).exclude(pk=org.pk)
-    units = below.count()
-    with_group = LeadershipGroup.objects.filter(organization__in=below, established_on__lt=end).count()
+    period = registry.Period.of(year)
+    units = registry.figures["units_below"].queryset(org, period).count()
+    with_group = registry.figures["units_with_group"].queryset(org, period).count()
     plans = list(
         Document.objects.filter(organization=org, kind=DocumentKind.WORK_PLAN, issued_on__gte=start, issued_on__lt=end)
         .order_by("issued_on")
@@ -211,9 +201,9 @@ def summarize_organisation(org: Organization, year: int) -> Section:
     )
     section.figures = [
         Figure("group_members", "领导小组成员数", len(members), "人"),
-        Figure("units_with_group", "已成立领导小组的下级单位数", with_group, "个"),
-        Figure("units_below", "下级单位数", units, "个"),
-        Figure("group_rate", "下级单位领导小组成立率", rate(with_group, units), "%"),
+        registry.figures["units_with_group"].row(with_group),
+        registry.figures["units_below"].row(units),
+        registry.figures["group_rate"].row(rate(with_group, units)),
         Figure("work_plans", "印发工作方案数", len(plans), "个"),
     ]
     section.tables.append(
@@ -225,9 +215,7 @@ def summarize_organisation(org: Organization, year: int) -> Section:
     )
     section.tables.append(
         breakdown_by_child(
-            LeadershipGroup.objects.filter(organization__path__startswith=org.path, established_on__lt=end).exclude(
-                organization=org
-            ),
+            registry.figures["units_with_group"].queryset(org, period),
             org,
             {"已成立领导小组单位数": Count("id")},
             "下级单位领导小组成立情况",

@@ -189,6 +189,9 @@ def organization_tree(request):
 
 class LeadershipGroupFilter(RecordFilterSet):
     search_fields = ("name", "organization__name")
+    established_by = django_filters.DateFilter(
+        label=_lazy("截至某日已成立"), field_name="established_on", lookup_expr="lte"
+    )
 
     class Meta:
         model = LeadershipGroup

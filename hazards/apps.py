@@ -63,6 +63,7 @@ class HazardsConfig(AppConfig):
         registry.register_demo("hazards", demo.build)
         register_section("hazards", summary.summarize)
         register_panel("hazards", summary.panel)
+        registry.register_figures(*summary.FIGURES)
         registry.register_home_panel(views.home_panel)
         post_migrate.connect(seed_managed_lists, sender=self)
         # Early in the morning, so the day's home pages already show what became overdue.

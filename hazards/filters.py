@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from emergency.generic import RecordFilterSet
 
 from .choices import CampaignKind, HazardCategory, HazardLevel, HazardStatus, NoticeKind
-from .models import FocusPeriod, Hazard, HazardNotice, InspectionCampaign, local_today
+from .models import FocusPeriod, Hazard, HazardNotice, InspectionCampaign, closed_in, local_today, open_on, overdue_on
 
 
 class InspectionCampaignFilter(RecordFilterSet):
@@ -30,6 +30,10 @@ class HazardFilter(RecordFilterSet):
     overdue = django_filters.BooleanFilter(label=_lazy("逾期"), method="filter_overdue")
     still_open = django_filters.BooleanFilter(label=_lazy("未销号"), method="filter_open")
     campaign = django_filters.ModelChoiceFilter(label=_lazy("排查行动"), queryset=InspectionCampaign.objects.none())
+    # The dashboard's figures as of a day (hazards.summary.FIGURES): lists open exactly what they count.
+    open_on = django_filters.DateFilter(label=_lazy("截至某日未整改"), method="filter_open_on")
+    overdue_on = django_filters.DateFilter(label=_lazy("截至某日逾期未整改"), method="filter_overdue_on")
+    closed_in = django_filters.NumberFilter(label=_lazy("销号年度"), method="filter_closed_in")
 
     class Meta:
         model = Hazard
@@ -47,6 +51,15 @@ class HazardFilter(RecordFilterSet):
 
     def filter_open(self, queryset, name, value):
         return queryset.exclude(status=HazardStatus.CLOSED) if value else queryset.filter(status=HazardStatus.CLOSED)
+
+    def filter_open_on(self, queryset, name, value):
+        return queryset.filter(open_on(value))
+
+    def filter_overdue_on(self, queryset, name, value):
+        return queryset.filter(overdue_on(value))
+
+    def filter_closed_in(self, queryset, name, value):
+        return queryset.filter(closed_in(int(value)))
 
 
 class HazardNoticeFilter(RecordFilterSet):

@@ -268,6 +268,21 @@ def local_today() -> datetime.date:
     return timezone.localdate()
 
 
+def open_on(day: datetime.date) -> Q:
+    """Found by the end of `day` and not closed by then."""
+    return Q(found_on__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+
+
+def overdue_on(day: datetime.date) -> Q:
+    """Open at the end of `day` and past its deadline (a deadline of `day` itself is not late yet,
+    as Hazard.is_overdue has it)."""
+    return open_on(day) & Q(deadline__lt=day)
+
+
+def closed_in(year: int) -> Q:
+    return Q(closed_on__gte=datetime.date(year, 1, 1), closed_on__lt=datetime.date(year + 1, 1, 1))
+
+
 class HazardQuerySet(RecordQuerySet):
     def for_list(self) -> HazardQuerySet:
         return self.select_related("organization", "campaign")
@@ -278,13 +293,6 @@ class HazardQuerySet(RecordQuerySet):
     def overdue(self, today: datetime.date | None = None) -> HazardQuerySet:
         """Not yet closed and past the deadline (整改期限) as of `today`."""
         return self.still_open().filter(deadline__lt=today or local_today())
-
-    def open_at(self, cutoff: datetime.date) -> HazardQuerySet:
-        """Found before `cutoff` and not closed by then: the hazards open on the day before it."""
-        return self.filter(Q(found_on__lt=cutoff), Q(closed_on__isnull=True) | Q(closed_on__gte=cutoff))
-
-    def overdue_at(self, cutoff: datetime.date) -> HazardQuerySet:
-        return self.open_at(cutoff).filter(deadline__lt=cutoff)
 
 
 @track_history

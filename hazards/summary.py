@@ -11,15 +11,15 @@ import datetime
 from collections import Counter
 
 from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop
 
-from emergency.dashboard import Chart, Metric, Panel, both_years, per_child, summed, year_measures
+from emergency import registry
+from emergency.dashboard import Chart, Panel, metric, per_child, summed
 from emergency.models import Organization, OrganizationKind
+from emergency.registry import Figure, Period, Rate
+from emergency.summary import Figure as SummaryFigure
 from emergency.summary import (
-    Figure,
     Rule,
     Section,
     Table,
@@ -28,21 +28,84 @@ from emergency.summary import (
     detail_rows,
     labels,
     rate,
-    records_url,
     share,
     year_range,
 )
 
 from .choices import CampaignKind, HazardCategory, HazardLevel, HazardStatus
-from .models import Hazard, InspectionCampaign, local_today
+from .models import Hazard, InspectionCampaign, closed_in, open_on, overdue_on
+
+
+def found_in(period: Period) -> Q:
+    return Q(found_on__gte=period.start, found_on__lt=period.end)
+
+
+LIST = "hazards:hazard_list"
+FIGURES = (
+    Figure(
+        "hazards_found",
+        gettext_noop("发现隐患数"),
+        "个",
+        Hazard,
+        lambda org, period: found_in(period),
+        LIST,
+        lambda org, period: {"year": period.year},
+    ),
+    Figure(
+        "major_hazards_found",
+        gettext_noop("发现重大隐患数"),
+        "个",
+        Hazard,
+        lambda org, period: found_in(period) & Q(level=HazardLevel.MAJOR),
+        LIST,
+        lambda org, period: {"year": period.year, "level": HazardLevel.MAJOR},
+    ),
+    Figure(
+        "hazards_rectified",
+        gettext_noop("已整改隐患数"),
+        "个",
+        Hazard,
+        lambda org, period: closed_in(period.year),
+        LIST,
+        lambda org, period: {"closed_in": period.year},
+    ),
+    Figure(
+        "hazards_open",
+        gettext_noop("未整改隐患数"),
+        "个",
+        Hazard,
+        lambda org, period: open_on(period.as_of),
+        LIST,
+        lambda org, period: {"open_on": period.as_of.isoformat()},
+    ),
+    Figure(
+        "hazards_overdue",
+        gettext_noop("逾期未整改隐患数"),
+        "个",
+        Hazard,
+        lambda org, period: overdue_on(period.as_of),
+        LIST,
+        lambda org, period: {"overdue_on": period.as_of.isoformat()},
+        level="danger",
+    ),
+    # The year's workload, the rate's denominator: closed in the year or still open at its end (a
+    # hazard carried over counts once, so the rate never passes 100%).
+    Figure(
+        "hazards_workload",
+        gettext_noop("本年度应整改隐患数"),
+        "个",
+        Hazard,
+        lambda org, period: closed_in(period.year) | open_on(period.as_of),
+    ),
+    Rate("rectification_rate", gettext_noop("隐患整改率"), "hazards_rectified", "hazards_workload"),
+)
 
 
 def summarize(org: Organization, year: int) -> Section:
     start, end = year_range(year)
-    # Open at the end of the year (for the running year: at the end of today); overdue when the
-    # deadline lies before that day, as Hazard.is_overdue has it (a deadline of today is not late).
-    today = local_today()
-    cutoff, late_before = min(end, today + datetime.timedelta(days=1)), min(end, today)
+    # Open at the end of the as-of day (31 December, or today in the running year).
+    period = Period.of(year)
+    figures = registry.figures
     section = Section(3, "隐患排查整治")
 
     campaigns = list(
@@ -60,22 +123,16 @@ def summarize(org: Organization, year: int) -> Section:
         .count()
     )
 
-    found_q = Q(found_on__gte=start, found_on__lt=end)
-    closed_q = Q(closed_on__gte=start, closed_on__lt=end)
-    open_q = Q(found_on__lt=cutoff) & (Q(closed_on__isnull=True) | Q(closed_on__gte=cutoff))
-    overdue_q = open_q & Q(deadline__lt=late_before)
-    measures = {
-        "发现隐患数": Count("id", filter=found_q),
-        "已整改隐患数": Count("id", filter=closed_q),
-        "未整改隐患数": Count("id", filter=open_q),
-        "逾期未整改隐患数": Count("id", filter=overdue_q),
-    }
+    shown = ("hazards_found", "hazards_rectified", "hazards_open", "hazards_overdue")
+    measures = {figures[key].label: figures[key].measure(org, period) for key in shown}
     # Every hazard the year touched: found in it, closed in it, or still open at its end.
-    relevant = Hazard.objects.in_subtree(org).filter(found_q | closed_q | open_q)
+    relevant = Hazard.objects.in_subtree(org).filter(
+        found_in(period) | figures["hazards_workload"].condition(org, period)
+    )
     open_at_start_q = Q(found_on__lt=start) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start))
     totals = relevant.aggregate(
         **measures,
-        major=Count("id", filter=found_q & Q(level=HazardLevel.MAJOR)),
+        major=figures["major_hazards_found"].measure(org, period),
         open_at_start=Count("id", filter=open_at_start_q),
     )
     found, closed = totals["发现隐患数"], totals["已整改隐患数"]
@@ -83,17 +140,17 @@ def summarize(org: Organization, year: int) -> Section:
     share = rate(closed, closed + still_open)
 
     section.figures = [
-        Figure("self_inspections", "自查整改次数", by_kind[CampaignKind.SELF], "次"),
-        Figure("joint_inspections", "联合检查次数", by_kind[CampaignKind.JOINT], "次"),
-        Figure("special_inspections", "专项检查次数", by_kind[CampaignKind.SPECIAL], "次"),
-        Figure("campaigns_below", "下级单位组织排查行动数", below, "次"),
-        Figure("hazards_open_at_start", "年初未整改隐患数", totals["open_at_start"], "个"),
-        Figure("hazards_found", "发现隐患数", found, "个", records_url("hazards:hazard_list", org, year)),
-        Figure("major_hazards_found", "发现重大隐患数", totals["major"], "个"),
-        Figure("hazards_rectified", "已整改隐患数", closed, "个"),
-        Figure("rectification_rate", "隐患整改率", share, "%"),
-        Figure("hazards_open", "未整改隐患数", still_open, "个"),
-        Figure("hazards_overdue", "逾期未整改隐患数", overdue, "个"),
+        SummaryFigure("self_inspections", "自查整改次数", by_kind[CampaignKind.SELF], "次"),
+        SummaryFigure("joint_inspections", "联合检查次数", by_kind[CampaignKind.JOINT], "次"),
+        SummaryFigure("special_inspections", "专项检查次数", by_kind[CampaignKind.SPECIAL], "次"),
+        SummaryFigure("campaigns_below", "下级单位组织排查行动数", below, "次"),
+        SummaryFigure("hazards_open_at_start", "年初未整改隐患数", totals["open_at_start"], "个"),
+        figures["hazards_found"].row(found),
+        figures["major_hazards_found"].row(totals["major"]),
+        figures["hazards_rectified"].row(closed),
+        figures["rectification_rate"].row(share),
+        figures["hazards_open"].row(still_open),
+        figures["hazards_overdue"].row(overdue),
     ]
 
     section.tables.append(
@@ -163,7 +220,7 @@ def summarize(org: Organization, year: int) -> Section:
                 "销号日期",
                 "年末逾期",
             ],
-            _detail_rows(Hazard.objects.in_subtree(org).filter(found_q), cutoff, late_before),
+            _detail_rows(Hazard.objects.in_subtree(org).filter(found_in(period)), period.as_of),
             kind="detail",
             total=found,
         )
@@ -178,7 +235,7 @@ def _grouped(queryset, field: str, measures: dict, choices) -> list[list]:
     return [[str(label), *(rows.get(value, {}).get(m, 0) for m in measures)] for value, label in choices]
 
 
-def _detail_rows(queryset, cutoff: datetime.date, late_before: datetime.date):
+def _detail_rows(queryset, as_of: datetime.date):
     categories, levels, states = (
         labels(HazardCategory.choices),
         labels(HazardLevel.choices),
@@ -212,7 +269,7 @@ def _detail_rows(queryset, cutoff: datetime.date, late_before: datetime.date):
         status,
         closed_on,
     ) in detail_rows(rows):
-        open_at_end = closed_on is None or closed_on >= cutoff
+        open_at_end = found_on <= as_of and (closed_on is None or closed_on > as_of)  # as hazards.models.open_on
         yield [
             code,
             unit,
@@ -226,7 +283,7 @@ def _detail_rows(queryset, cutoff: datetime.date, late_before: datetime.date):
             rectified_on,
             states[status],
             closed_on,
-            "是" if open_at_end and deadline and deadline < late_before else "",
+            "是" if open_at_end and deadline and deadline < as_of else "",
         ]
 
 
@@ -280,40 +337,27 @@ def _narrative(org, campaigns, totals, share, by_category) -> list[str]:
 def panel(org: Organization, year: int) -> Panel:
     """隐患: found, closed, overdue and the rate, this year against last, per child and in all (one
     query); found this year by category and by state (one more)."""
-    start, end = year_range(year)
-    cutoff = min(timezone.localdate(), end - datetime.timedelta(days=1))
+    period, previous = Period.of(year), Period.of(year - 1)
+    figures = registry.figures
     hazards = Hazard.objects.in_subtree(org)
-    open_at_end = Q(found_on__lt=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=end))
+    keys = ("hazards_found", "hazards_rectified", "hazards_workload", "hazards_overdue")
     by_child = per_child(
         hazards,
         org,
-        **year_measures("found_on", year, found=(Count, "pk", None)),
-        closed=Count("pk", filter=Q(closed_on__gte=start, closed_on__lt=end)),
-        closed_before=Count("pk", filter=Q(closed_on__gte=datetime.date(year - 1, 1, 1), closed_on__lt=start)),
-        open=Count("pk", filter=open_at_end),
-        overdue=Count("pk", filter=open_at_end & Q(deadline__lt=cutoff)),
+        **{key: figures[key].measure(org, period) for key in keys},
+        found_before=figures["hazards_found"].measure(org, previous),
+        rectified_before=figures["hazards_rectified"].measure(org, previous),
     )
     totals = summed(by_child)
-    now, before = both_years(totals, "found")
-    url = reverse("hazards:hazard_list")
-    unit = pgettext("unit", "个")
     result = Panel(_("隐患排查整治"))
-    closing_rate = share(totals["closed"], totals["closed"] + totals["open"])
     result.metrics = [
-        Metric("hazards_found", _("发现隐患数"), now["found"], unit, before["found"], url=url),
-        Metric("hazards_closed", _("已整改隐患数"), totals["closed"], unit, totals["closed_before"], url=url),
-        Metric(
-            "hazard_rate",
-            _("隐患整改率"),
-            closing_rate,
-            "%",
-            url=url,
-            level="success" if closing_rate is None or closing_rate >= 90 else "warning",
-        ),
-        Metric("hazards_overdue", _("逾期未整改隐患"), totals["overdue"], unit, url=url, level="danger"),
+        metric(org, period, "hazards_found", totals["hazards_found"], totals["found_before"]),
+        metric(org, period, "hazards_rectified", totals["hazards_rectified"], totals["rectified_before"]),
+        metric(org, period, "rectification_rate", (totals["hazards_rectified"], totals["hazards_workload"])),
+        metric(org, period, "hazards_overdue", totals["hazards_overdue"]),
     ]
     categories, states = Counter(), Counter()
-    found = hazards.filter(found_on__gte=start, found_on__lt=end)
+    found = figures["hazards_found"].queryset(org, period)
     for category, status, n in found.values_list("category", "status").annotate(n=Count("pk")).order_by():
         categories[category] += n
         states[status] += n
@@ -334,12 +378,11 @@ def panel(org: Organization, year: int) -> Panel:
             kind="pie",
         )
     )
-    result.columns = [("hazard_rate", _("隐患整改率(%)"), url), ("hazards_overdue", _("逾期隐患"), url)]
-    result.compare = ["hazard_rate"]
-    result.rates.add("hazard_rate")
+    result.columns = ["rectification_rate", "hazards_overdue"]
+    result.compare = ["rectification_rate"]
     for code, row in by_child.items():
         result.by_child[code] = {
-            "hazard_rate": share(row["closed"], row["closed"] + row["open"]),
-            "hazards_overdue": row["overdue"],
+            "rectification_rate": share(row["hazards_rectified"], row["hazards_workload"]),
+            "hazards_overdue": row["hazards_overdue"],
         }
     return result

@@ -6,6 +6,8 @@ refused to leaders; the hazard decides itself who may take which step (`Hazard.r
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from drills.models import Drill
+from emergency import registry
 from emergency.generic import (
     RecordDeleteView,
     RecordDetailView,
@@ -28,7 +31,7 @@ from emergency.generic import (
     RecordListView,
 )
 from emergency.models import AttachmentKind, Organization, OrganizationKind, Role
-from emergency.registry import HomeItem
+from emergency.registry import HomeItem, Period, organisation_filter
 from emergency.summary import child_code
 
 from .choices import STATUS_BADGES, HazardAction, HazardLevel, HazardStatus, NoticeKind
@@ -458,44 +461,47 @@ def notice_acknowledge(request, pk):
 
 
 def home_panel(user) -> list[HomeItem]:
-    """What needs doing about hazards: the school's open hazards and notices, the upper levels'
-    re-inspections, overdue and major hazards. Two aggregate queries."""
-    if not user.is_authenticated:
+    """What needs doing about hazards as of now: the school's open hazards and notices, the upper
+    levels' re-inspections and major hazards, and the dashboard's overdue figure. Two aggregate
+    queries; each line's list holds exactly the records it counts."""
+    org = user.organization or Organization.objects.filter(parent__isnull=True).order_by("code").first()
+    if not user.is_authenticated or org is None:
         return []
-    today = local_today()
-    own = Q(organization_id=user.organization_id)
-    still_open = ~Q(status=HazardStatus.CLOSED)
-    late = still_open & Q(deadline__lt=today)
-    counts = Hazard.objects.visible_to(user).aggregate(
+    overdue, period = registry.figures["hazards_overdue"], Period.now()
+    own, still_open = Q(organization=org), ~Q(status=HazardStatus.CLOSED)
+    counts = Hazard.objects.in_subtree(org).aggregate(
         own_open=Count("id", filter=own & still_open),
-        own_overdue=Count("id", filter=own & late),
         review=Count("id", filter=~own & Q(status=HazardStatus.REVIEW)),
-        overdue=Count("id", filter=~own & late),
         major=Count("id", filter=~own & still_open & Q(level=HazardLevel.MAJOR)),
+        overdue=overdue.measure(org, period),
     )
     hazards = reverse("hazards:hazard_list")
-    supervision = reverse("hazards:supervision")
+    mine = urlencode({**organisation_filter(org), "below": "false"})
+    theirs = urlencode({**organisation_filter(org), "below": "true"})
     items = []
-    org = user.organization
-    if org is not None and user.role in (Role.SCHOOL_OFFICER, Role.STAFF):
+    if user.organization is not None and user.role in (Role.SCHOOL_OFFICER, Role.STAFF):
         notices = HazardNotice.objects.filter(organization=org).still_open()
         n = notices.aggregate(
             supervision=Count("id", filter=Q(kind=NoticeKind.SUPERVISION)),
             reminders=Count("id", filter=Q(kind=NoticeKind.REMINDER)),
         )
-        notice_url = reverse("hazards:hazardnotice_list") + f"?org_code={org.code}&still_open=true"
+        notice_url = reverse("hazards:hazardnotice_list") + f"?{mine}&still_open=true"
         items += [
             HomeItem(_("督办通知待签收"), n["supervision"], notice_url + "&kind=supervision", "danger"),
             HomeItem(_("隐患逾期提醒"), n["reminders"], notice_url + "&kind=reminder", "warning"),
-            HomeItem(_("本单位未销号隐患"), counts["own_open"], f"{hazards}?org_code={org.code}&still_open=true"),
-            HomeItem(
-                _("本单位逾期隐患"), counts["own_overdue"], f"{hazards}?org_code={org.code}&overdue=true", "danger"
-            ),
+            HomeItem(_("本单位未销号隐患"), counts["own_open"], f"{hazards}?{mine}&still_open=true"),
         ]
-    if user.role != Role.SCHOOL_OFFICER and (org is None or org.kind != OrganizationKind.SCHOOL):
+    items.append(HomeItem(overdue.name, counts["overdue"], overdue.url(org, period), "danger"))
+    if user.role != Role.SCHOOL_OFFICER and org.kind != OrganizationKind.SCHOOL:
         items += [
-            HomeItem(_("下级单位待复查隐患"), counts["review"], f"{hazards}?status={HazardStatus.REVIEW}", "info"),
-            HomeItem(_("辖区逾期未整改隐患"), counts["overdue"], supervision, "danger"),
-            HomeItem(_("辖区未销号重大隐患"), counts["major"], f"{supervision}?level={HazardLevel.MAJOR}", "danger"),
+            HomeItem(
+                _("下级单位待复查隐患"), counts["review"], f"{hazards}?{theirs}&status={HazardStatus.REVIEW}", "info"
+            ),
+            HomeItem(
+                _("辖区未销号重大隐患"),
+                counts["major"],
+                f"{hazards}?{theirs}&still_open=true&level={HazardLevel.MAJOR}",
+                "danger",
+            ),
         ]
     return items

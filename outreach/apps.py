@@ -31,3 +31,4 @@ class OutreachConfig(AppConfig):
         registry.register_demo("outreach", demo.build)
         register_section("outreach", summary.summarize)
         register_panel("outreach", summary.panel)
+        registry.register_figures(*summary.FIGURES)

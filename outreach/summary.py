@@ -7,23 +7,23 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop
 
-from emergency.dashboard import Metric, Panel, both_years, per_child, summed, two_years, year_measures
+from emergency import registry
+from emergency.dashboard import Panel, metric, per_child, summed, two_years
 from emergency.models import Organization, OrganizationKind
+from emergency.registry import Figure, Period, by_year, in_year, summing
+from emergency.summary import Figure as SummaryFigure
 from emergency.summary import (
-    Figure,
     Section,
     Table,
     breakdown_by_child,
     breakdown_by_unit,
     detail_rows,
     labels,
-    records_url,
     year_range,
 )
 
@@ -39,14 +39,42 @@ MATERIALS = (
 WHO = {OrganizationKind.CITY: "全市各级各类学校", OrganizationKind.DISTRICT: "全区（县）各级各类学校"}
 
 
+LIST = "outreach:outreachevent_list"
+FIGURES = (
+    Figure("outreach_events", gettext_noop("宣传活动次数"), "次", OutreachEvent, in_year("held_on"), LIST, by_year),
+    Figure(
+        "outreach_participants",
+        gettext_noop("参与人次"),
+        "人次",
+        OutreachEvent,
+        in_year("held_on"),
+        LIST,
+        by_year,
+        aggregate=summing("participants"),
+    ),
+    Figure(
+        "outreach_materials",
+        gettext_noop("宣传品（横幅、挂图、展板、宣传单）"),
+        "件",
+        OutreachEvent,
+        in_year("held_on"),
+        LIST,
+        by_year,
+        aggregate=summing(sum((Coalesce(name, 0) for name in COUNTS[1:]), Value(0))),
+    ),
+)
+
+
 def summarize(org: Organization, year: int) -> Section:
     start, end = year_range(year)
+    period = Period.of(year)
+    figures = registry.figures
     section = Section(6, "应急管理宣传")
     events = OutreachEvent.objects.in_subtree(org).filter(held_on__gte=start, held_on__lt=end)
     totals = events.aggregate(
-        events=Count("id"),
+        events=figures["outreach_events"].measure(org, period),
         units=Count("organization", distinct=True),
-        participants=Coalesce(Sum("participants"), 0),
+        participants=figures["outreach_participants"].measure(org, period),
         stations=Count("id", filter=Q(form=OutreachForm.STREET_STATION)),
         **{name: Coalesce(Sum(name), 0) for name, _label, _unit in MATERIALS},
     )
@@ -65,19 +93,13 @@ def summarize(org: Organization, year: int) -> Section:
     topics_used = [str(Topic(t).label) for t, _n in topic_counts.most_common() if t in Topic.values]
 
     section.figures = [
-        Figure(
-            "outreach_events",
-            "宣传活动次数",
-            totals["events"],
-            "次",
-            records_url("outreach:outreachevent_list", org, year),
-        ),
-        Figure("outreach_participants", "参与人次", totals["participants"], "人次"),
-        Figure("outreach_units", "开展宣传活动的单位数", totals["units"], "个"),
-        Figure("street_stations", "街头宣传站次数", totals["stations"], "次"),
-        *(Figure(name, label, totals[name], unit) for name, label, unit in MATERIALS),
-        Figure("outreach_forms", "宣传形式", "、".join(forms_used)),
-        Figure("outreach_topics", "宣传主题", "、".join(topics_used)),
+        figures["outreach_events"].row(totals["events"]),
+        figures["outreach_participants"].row(totals["participants"]),
+        SummaryFigure("outreach_units", "开展宣传活动的单位数", totals["units"], "个"),
+        SummaryFigure("street_stations", "街头宣传站次数", totals["stations"], "次"),
+        *(SummaryFigure(name, label, totals[name], unit) for name, label, unit in MATERIALS),
+        SummaryFigure("outreach_forms", "宣传形式", "、".join(forms_used)),
+        SummaryFigure("outreach_topics", "宣传主题", "、".join(topics_used)),
     ]
     section.tables.append(
         Table(
@@ -211,32 +233,19 @@ def _narrative(org, year, totals, by_form, forms_used, topics_used) -> list[str]
 def panel(org: Organization, year: int) -> Panel:
     """宣传: events, participants and materials this year against last, per child and in all (one
     query)."""
-    measures = {"events": (Count, "pk", None), **{f: (Sum, f, None) for f in COUNTS}}
+    period, previous = Period.of(year), Period.of(year - 1)
+    keys = [figure.key for figure in FIGURES]
     events = OutreachEvent.objects.in_subtree(org).filter(two_years("held_on", year))
-    by_child = per_child(events, org, **year_measures("held_on", year, **measures))
-    now, before = both_years(summed(by_child), *measures)
-    url = reverse("outreach:outreachevent_list")
+    by_child = per_child(
+        events,
+        org,
+        **{key: registry.figures[key].measure(org, period) for key in keys},
+        **{f"{key}__before": registry.figures[key].measure(org, previous) for key in keys},
+    )
+    totals = summed(by_child)
     result = Panel(_("应急管理宣传"))
-    result.metrics = [
-        Metric("outreach_events", _("宣传活动次数"), now["events"], pgettext("unit", "次"), before["events"], url=url),
-        Metric(
-            "outreach_people",
-            _("参与人次"),
-            now["participants"],
-            pgettext("unit", "人次"),
-            before["participants"],
-            url=url,
-        ),
-        Metric(
-            "outreach_materials",
-            _("宣传品（横幅、挂图、展板、宣传单）"),
-            sum(now[f] for f in COUNTS[1:]),
-            pgettext("unit", "件"),
-            sum(before[f] for f in COUNTS[1:]),
-            url=url,
-        ),
-    ]
-    result.columns = [("outreach_events", _("宣传活动次数"), url)]
+    result.metrics = [metric(org, period, key, totals[key], totals[f"{key}__before"]) for key in keys]
+    result.columns = ["outreach_events"]
     for code, row in by_child.items():
-        result.by_child.setdefault(code, {})["outreach_events"] = row["events__now"]
+        result.by_child.setdefault(code, {})["outreach_events"] = row["outreach_events"]
     return result

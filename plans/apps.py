@@ -32,3 +32,4 @@ class PlansConfig(AppConfig):
         registry.register_home_panel(home_panel)
         register_section("plans", summary.summarize)
         register_panel("plans", summary.panel)
+        registry.register_figures(*summary.FIGURES)

@@ -7,7 +7,7 @@ from emergency.generic import RecordFilterSet
 from emergency.models import OrganizationKind
 
 from .choices import EventType, PlanLevel
-from .models import BUREAU_KINDS, REVIEW_WARNING_DAYS, EmergencyPlan
+from .models import BUREAU_KINDS, REVIEW_WARNING_DAYS, EmergencyPlan, due_on, flagged_on, in_force_on, overdue_on
 
 REVISION_CHOICES = [
     ("due", _("%(d)d天内到期") % {"d": REVIEW_WARNING_DAYS}),
@@ -23,6 +23,13 @@ class EmergencyPlanFilter(RecordFilterSet):
     level = django_filters.ChoiceFilter(label=_("预案层级"), choices=PlanLevel.choices, method="filter_level")
     event_type = django_filters.ChoiceFilter(label=_("事件类型"), choices=EventType.choices, method="filter_event")
     revision = django_filters.ChoiceFilter(label=_("修订提醒"), choices=REVISION_CHOICES, method="filter_revision")
+    # The figures as of a day (plans.summary.FIGURES): each list opens exactly what its figure counts.
+    in_force_on = django_filters.DateFilter(label=_("某日现行"), method="filter_on")
+    overdue_on = django_filters.DateFilter(label=_("某日逾期未修订"), method="filter_on")
+    due_on = django_filters.DateFilter(
+        label=_("自某日起%(d)d天内到期") % {"d": REVIEW_WARNING_DAYS}, method="filter_on"
+    )
+    flagged_on = django_filters.DateFilter(label=_("某日演练发现问题需修订"), method="filter_on")
 
     class Meta:
         model = EmergencyPlan
@@ -35,6 +42,10 @@ class EmergencyPlanFilter(RecordFilterSet):
 
     def filter_event(self, queryset, name, value):
         return queryset.filter(event_types__contains=[value])
+
+    def filter_on(self, queryset, name, value):
+        condition = {"in_force_on": in_force_on, "overdue_on": overdue_on, "due_on": due_on, "flagged_on": flagged_on}
+        return queryset.filter(condition[name](value))
 
     def filter_revision(self, queryset, name, value):
         today = timezone.localdate()

@@ -46,6 +46,29 @@ def next_version_label(version: str) -> str:
     return f"{prefix}{int(number) + 1}.0" if "." in text else f"{prefix}{int(number) + 1}"
 
 
+def in_force_on(day: datetime.date) -> Q:
+    """Issued by `day` and not yet retired on it (a plan retired on an unknown day is out)."""
+    return Q(issued_on__lte=day) & (
+        Q(retired_on__isnull=True, status__in=[PlanStatus.CURRENT, PlanStatus.REVISING]) | Q(retired_on__gt=day)
+    )
+
+
+def overdue_on(day: datetime.date) -> Q:
+    """In force on `day` and past its revision date."""
+    return in_force_on(day) & Q(next_revision_on__lt=day)
+
+
+def due_on(day: datetime.date) -> Q:
+    """In force on `day`, to be revised within REVIEW_WARNING_DAYS days of it."""
+    horizon = day + datetime.timedelta(days=REVIEW_WARNING_DAYS)
+    return in_force_on(day) & Q(next_revision_on__gte=day, next_revision_on__lte=horizon)
+
+
+def flagged_on(day: datetime.date) -> Q:
+    """In force on `day` and marked for revision by a drill."""
+    return in_force_on(day) & Q(needs_revision=True)
+
+
 class EmergencyPlanQuerySet(RecordQuerySet):
     def for_list(self) -> EmergencyPlanQuerySet:
         return self.select_related("organization")
@@ -55,11 +78,7 @@ class EmergencyPlanQuerySet(RecordQuerySet):
         return self.exclude(status=PlanStatus.RETIRED)
 
     def in_force_on(self, day: datetime.date) -> EmergencyPlanQuerySet:
-        """Issued by `day` and not yet retired on it (a plan retired on an unknown day is out)."""
-        return self.filter(
-            Q(issued_on__lte=day),
-            Q(retired_on__isnull=True, status__in=[PlanStatus.CURRENT, PlanStatus.REVISING]) | Q(retired_on__gt=day),
-        )
+        return self.filter(in_force_on(day))
 
     def bureau_level(self) -> EmergencyPlanQuerySet:
         return self.filter(organization__kind__in=BUREAU_KINDS)

@@ -3,18 +3,15 @@ units below it, as they stood at the end of the year (issued by then and not yet
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop
 
-from emergency.dashboard import Metric, Panel, per_child, summed
+from emergency import registry
+from emergency.dashboard import Panel, below, metric, per_child, summed
 from emergency.models import Organization, OrganizationKind
+from emergency.registry import Figure, Period
 from emergency.summary import (
-    Figure,
     Rule,
     Section,
     Table,
@@ -25,8 +22,8 @@ from emergency.summary import (
     year_range,
 )
 
-from .choices import PlanCategory, PlanStatus
-from .models import EmergencyPlan
+from .choices import PlanCategory, PlanLevel, PlanStatus
+from .models import REVIEW_WARNING_DAYS, EmergencyPlan, due_on, flagged_on, in_force_on, overdue_on
 
 
 def schools_phrase(org: Organization) -> str:
@@ -38,31 +35,122 @@ def schools_phrase(org: Organization) -> str:
     return org.name
 
 
+def on_day(condition):
+    """A figure's condition and list filter judged at the period's as-of date."""
+    return lambda org, period: condition(period.as_of)
+
+
+def as_of(name: str):
+    return lambda org, period: {name: period.as_of.isoformat()}
+
+
+LIST = "plans:emergencyplan_list"
+FIGURES = (
+    Figure(
+        "plans_current",
+        gettext_noop("现行预案数"),
+        "个",
+        EmergencyPlan,
+        on_day(in_force_on),
+        LIST,
+        as_of("in_force_on"),
+    ),
+    Figure(
+        "own_plans",
+        gettext_noop("本级应急预案数"),
+        "个",
+        EmergencyPlan,
+        lambda org, period: in_force_on(period.as_of) & Q(organization=org),
+        LIST,
+        lambda org, period: {"in_force_on": period.as_of.isoformat(), "below": "false"},
+    ),
+    Figure(
+        "plans_below",
+        gettext_noop("下级单位应急预案数"),
+        "个",
+        EmergencyPlan,
+        lambda org, period: in_force_on(period.as_of) & below(org),
+        LIST,
+        lambda org, period: {"in_force_on": period.as_of.isoformat(), "below": "true"},
+    ),
+    Figure(
+        "school_plans",
+        gettext_noop("学校应急预案数"),
+        "个",
+        EmergencyPlan,
+        lambda org, period: in_force_on(period.as_of) & Q(organization__kind=OrganizationKind.SCHOOL),
+        LIST,
+        lambda org, period: {"in_force_on": period.as_of.isoformat(), "level": PlanLevel.SCHOOL},
+    ),
+    Figure(
+        "plans_issued",
+        gettext_noop("本年度发布（修订）应急预案数"),
+        "个",
+        EmergencyPlan,
+        lambda org, period: in_force_on(period.as_of) & Q(issued_on__gte=period.start),
+        LIST,
+        lambda org, period: {"in_force_on": period.as_of.isoformat(), "year": period.year},
+    ),
+    Figure(
+        "plans_overdue",
+        gettext_noop("逾期未修订应急预案数"),
+        "个",
+        EmergencyPlan,
+        on_day(overdue_on),
+        LIST,
+        as_of("overdue_on"),
+        level="danger",
+    ),
+    Figure(
+        "plans_due",
+        gettext_noop("%(d)d天内到期应急预案数") % {"d": REVIEW_WARNING_DAYS},
+        "个",
+        EmergencyPlan,
+        on_day(due_on),
+        LIST,
+        as_of("due_on"),
+        level="warning",
+    ),
+    Figure(
+        "plans_flagged",
+        gettext_noop("演练发现问题需修订的应急预案数"),
+        "个",
+        EmergencyPlan,
+        on_day(flagged_on),
+        LIST,
+        as_of("flagged_on"),
+        level="warning",
+    ),
+)
+
+
 def summarize(org: Organization, year: int) -> Section:
     start, end = year_range(year)
-    last_day = end - datetime.timedelta(days=1)
-    in_force = EmergencyPlan.objects.in_subtree(org).in_force_on(last_day)
+    period = Period.of(year)
+    figures = registry.figures
+    in_force = EmergencyPlan.objects.in_subtree(org).in_force_on(period.as_of)
     own = list(
-        in_force.filter(organization=org)
+        figures["own_plans"]
+        .queryset(org, period)
         .order_by("-issued_on", "name")
         .values_list("name", "category", "version", "issued_on", "next_revision_on")
     )
     counts = in_force.aggregate(
-        below=Count("pk", filter=~Q(organization=org)),
-        schools=Count("pk", filter=Q(organization__kind=OrganizationKind.SCHOOL)),
-        issued=Count("pk", filter=Q(issued_on__gte=start)),
-        overdue=Count("pk", filter=Q(next_revision_on__lt=last_day)),
+        below=figures["plans_below"].measure(org, period),
+        schools=figures["school_plans"].measure(org, period),
+        issued=figures["plans_issued"].measure(org, period),
+        overdue=figures["plans_overdue"].measure(org, period),
     )
     earlier_own = EmergencyPlan.objects.filter(organization=org, issued_on__lt=start).exists()
     category_label = dict(PlanCategory.choices)
 
     section = Section(2, "应急预案")
     section.figures = [
-        Figure("own_plans", "本级应急预案数", len(own), "个"),
-        Figure("plans_below", "下级单位应急预案数", counts["below"], "个"),
-        Figure("school_plans", "学校应急预案数", counts["schools"], "个"),
-        Figure("plans_issued", "本年度发布（修订）应急预案数", counts["issued"], "个"),
-        Figure("plans_overdue", "逾期未修订应急预案数", counts["overdue"], "个"),
+        figures["own_plans"].row(len(own)),
+        figures["plans_below"].row(counts["below"]),
+        figures["school_plans"].row(counts["schools"]),
+        figures["plans_issued"].row(counts["issued"]),
+        figures["plans_overdue"].row(counts["overdue"]),
     ]
     section.tables.append(
         Table(
@@ -89,7 +177,7 @@ def summarize(org: Organization, year: int) -> Section:
             {
                 "应急预案数": Count("pk"),
                 "学校预案数": Count("pk", filter=Q(organization__kind=OrganizationKind.SCHOOL)),
-                "逾期未修订数": Count("pk", filter=Q(next_revision_on__lt=last_day)),
+                "逾期未修订数": figures["plans_overdue"].measure(org, period),
             },
             "各区县应急预案情况" if org.kind == OrganizationKind.CITY else "下级单位应急预案情况",
         )
@@ -163,29 +251,16 @@ def narrative(org: Organization, year: int, own: list, counts: dict, earlier_own
 
 
 def panel(org: Organization, year: int) -> Panel:
-    """预案: plans in force in the subtree, and those due or overdue for revision, per child and in
-    all (one query)."""
-    today = timezone.localdate()
-    plans = EmergencyPlan.objects.in_subtree(org).filter(status=PlanStatus.CURRENT)
-    by_child = per_child(
-        plans,
-        org,
-        current=Count("pk"),
-        overdue=Count("pk", filter=Q(next_revision_on__lt=today)),
-        due=Count("pk", filter=Q(next_revision_on__gte=today, next_revision_on__lte=today + datetime.timedelta(90))),
-        flagged=Count("pk", filter=Q(needs_revision=True)),
-    )
+    """预案: plans in force in the subtree at the period's as-of date, and those overdue, due or
+    flagged for revision then, per child and in all (one query)."""
+    period = Period.of(year)
+    keys = ("plans_current", "plans_overdue", "plans_due", "plans_flagged")
+    measures = {key: registry.figures[key].measure(org, period) for key in keys}
+    by_child = per_child(EmergencyPlan.objects.in_subtree(org), org, **measures)
     totals = summed(by_child)
-    url = reverse("plans:emergencyplan_list")
-    # Translators: a Chinese measure word after a number; English needs none, so it is a space.
-    unit = pgettext("unit", "个")
     result = Panel(_("应急预案"))
-    result.metrics = [
-        Metric("plans_current", _("现行预案数"), totals["current"], unit, url=url),
-        Metric("plans_overdue", _("逾期未修订预案"), totals["overdue"], unit, url=url, level="danger"),
-        Metric("plans_due", _("90天内到期预案"), totals["due"] + totals["flagged"], unit, url=url, level="warning"),
-    ]
-    result.columns = [("plans_current", _("现行预案数"), url)]
+    result.metrics = [metric(org, period, key, totals[key]) for key in keys]
+    result.columns = ["plans_current"]
     for code, row in by_child.items():
-        result.by_child.setdefault(code, {})["plans_current"] = row["current"]
+        result.by_child.setdefault(code, {})["plans_current"] = row["plans_current"]
     return result

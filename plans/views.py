@@ -8,11 +8,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from emergency import registry
 from emergency.generic import RecordDeleteView, RecordDetailView, RecordEditView, RecordHistoryView, RecordListView
 from emergency.models import Attachment, AttachmentKind
 from emergency.registry import HomeItem
@@ -155,17 +154,8 @@ def attach_document(plan: EmergencyPlan, upload, user) -> Attachment:
 
 
 def home_panel(user) -> list[HomeItem]:
-    """Plans in the user's scope to revise: due soon, late, or flagged by a drill (one query)."""
-    counts = EmergencyPlan.objects.visible_to(user).revision_counts()
-    review = reverse("plans:emergencyplan_review")
-    listing = reverse("plans:emergencyplan_list")
-    return [
-        HomeItem(_("应急预案已逾期未修订"), counts["overdue"], f"{review}?revision=overdue", "danger"),
-        HomeItem(
-            _("应急预案%(d)d天内到期需修订") % {"d": REVIEW_WARNING_DAYS},
-            counts["due"],
-            f"{review}?revision=due",
-            "warning",
-        ),
-        HomeItem(_("演练发现问题、需修订的应急预案"), counts["flagged"], f"{listing}?revision=flagged", "warning"),
-    ]
+    """Plans in the user's scope to revise as of today: late, due soon, or flagged by a drill (one
+    query), the dashboard's figures."""
+    return registry.todo_lines(
+        user, ("plans_overdue", "danger"), ("plans_due", "warning"), ("plans_flagged", "warning")
+    )

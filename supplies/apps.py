@@ -42,6 +42,7 @@ class SuppliesConfig(AppConfig):
         registry.register_home_panel(home_items)
         register_section("supplies", summary.summarize)
         register_panel("supplies", summary.panel)
+        registry.register_figures(*summary.FIGURES)
         registry.register_rule(_("物资临期预警天数"), lambda: models.expiry_warning_days())
         # Expiry and overdue inspections move with the calendar: refresh every night.
         settings.CELERY_BEAT_SCHEDULE["refresh-supply-alerts"] = {

@@ -20,6 +20,8 @@ from .models import (
     SupplyAlert,
     SupplyCensus,
     SupplyItem,
+    alert_open_on,
+    expired_on,
 )
 
 STOCK_STATUS = [
@@ -47,6 +49,9 @@ class StockFilter(RecordFilterSet):
         label=_("物资类别"), choices=SupplyCategory.choices, field_name="item__category"
     )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=STOCK_STATUS, method="filter_status")
+    # The figures as of a day (supplies.summary.FIGURES): the quantity held then, not today's.
+    held_on = django_filters.DateFilter(label=_("某日有库存"), method="filter_held_on")
+    expired_on = django_filters.DateFilter(label=_("某日已过期"), method="filter_expired_on")
 
     class Meta:
         model = Stock
@@ -59,6 +64,12 @@ class StockFilter(RecordFilterSet):
         if value == "expiring":
             return queryset.expiring(today)
         return queryset.filter(quantity=0)
+
+    def filter_held_on(self, queryset, name, value):
+        return queryset.held_on(value).filter(held__gt=0)
+
+    def filter_expired_on(self, queryset, name, value):
+        return queryset.held_on(value).filter(expired_on(value))
 
 
 class MovementFilter(RecordFilterSet):
@@ -99,6 +110,7 @@ class AlertFilter(RecordFilterSet):
         method="filter_open",
         empty_label=_("全部"),
     )
+    open_on = django_filters.DateFilter(label=_("某日未解除"), method="filter_open_on")
 
     class Meta:
         model = SupplyAlert
@@ -106,6 +118,9 @@ class AlertFilter(RecordFilterSet):
 
     def filter_open(self, queryset, name, value):
         return queryset.filter(resolved_on__isnull=value == "1")
+
+    def filter_open_on(self, queryset, name, value):
+        return queryset.filter(alert_open_on(value))
 
 
 class CensusFilter(RecordFilterSet):

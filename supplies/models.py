@@ -12,6 +12,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -78,9 +79,31 @@ class SupplyItem(models.Model):
         return reverse("supplies:supplyitem_detail", args=[self.pk])
 
 
+def expired_on(day: datetime.date) -> Q:
+    """A line of `held_on(day)` still held at the end of `day` and past its expiry date."""
+    return Q(held__gt=0, expires_on__lt=day)
+
+
+def alert_open_on(day: datetime.date) -> Q:
+    """Raised by the end of `day` and not resolved by then."""
+    return Q(raised_on__lte=day) & (Q(resolved_on__isnull=True) | Q(resolved_on__gt=day))
+
+
 class StockQuerySet(RecordQuerySet):
     def for_list(self) -> StockQuerySet:
         return self.select_related("organization", "item")
+
+    def held_on(self, day: datetime.date) -> StockQuerySet:
+        """Each line with `held`: its quantity at the end of `day` (today's less what moved since)."""
+        later = (
+            StockMovement.objects.filter(stock=models.OuterRef("pk"), happened_on__gt=day)
+            .order_by()
+            .values("stock")
+            .annotate(s=models.Sum("change"))
+            .values("s")
+        )
+        moved = models.Subquery(later, output_field=models.IntegerField())
+        return self.annotate(held=models.F("quantity") - Coalesce(moved, models.Value(0)))
 
     def holding(self) -> StockQuerySet:
         return self.filter(quantity__gt=0)

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop
 
-from emergency.dashboard import Metric, Panel, per_child, summed
+from emergency import registry
+from emergency.dashboard import Panel, metric, per_child, summed
 from emergency.models import Organization, OrganizationKind
+from emergency.registry import Figure, Period
+from emergency.summary import Figure as SummaryFigure
 from emergency.summary import (
-    Figure,
     Rule,
     Section,
     Table,
@@ -32,7 +33,16 @@ from emergency.summary import (
 
 from .alerts import reserve_gaps
 from .choices import AlertKind, MaintenanceKind, MovementKind, ReturnStatus, SupplyCategory
-from .models import CensusReturn, MaintenanceRecord, Stock, StockMovement, SupplyAlert, SupplyItem
+from .models import (
+    CensusReturn,
+    MaintenanceRecord,
+    Stock,
+    StockMovement,
+    SupplyAlert,
+    SupplyItem,
+    alert_open_on,
+    expired_on,
+)
 
 SCOPE_WORDS = {OrganizationKind.CITY: "全市教育系统", OrganizationKind.DISTRICT: "全区（县）教育系统"}
 
@@ -44,30 +54,64 @@ def reference_day(year: int) -> datetime.date:
 
 def lines_as_of(org: Organization, day: datetime.date):
     """The stock lines of `org`'s subtree, each with `held`: its quantity at the end of `day`."""
-    later = (
-        StockMovement.objects.filter(stock=OuterRef("pk"), happened_on__gt=day)
-        .order_by()
-        .values("stock")
-        .annotate(s=Sum("change"))
-        .values("s")
-    )
-    return Stock.objects.in_subtree(org).annotate(
-        held=F("quantity") - Coalesce(Subquery(later, output_field=IntegerField()), Value(0))
-    )
+    return Stock.objects.in_subtree(org).held_on(day)
+
+
+def on_day(org: Organization, period: Period):
+    return lines_as_of(org, period.as_of)
+
+
+STOCK = "supplies:stock_list"
+FIGURES = (
+    Figure(
+        "supply_kinds",
+        gettext_noop("应急物资种类数"),
+        "种",
+        Stock,
+        lambda org, period: Q(held__gt=0),
+        STOCK,
+        lambda org, period: {"held_on": period.as_of.isoformat()},
+        aggregate=lambda condition: Count("item", distinct=True, filter=condition),
+        records=on_day,
+    ),
+    Figure(
+        "expired_supplies",
+        gettext_noop("过期物资数"),
+        "批",
+        Stock,
+        lambda org, period: expired_on(period.as_of),
+        STOCK,
+        lambda org, period: {"expired_on": period.as_of.isoformat()},
+        level="danger",
+        records=on_day,
+    ),
+    Figure(
+        "supply_alerts_below",
+        gettext_noop("未解除的低于储备标准预警"),
+        "条",
+        SupplyAlert,
+        lambda org, period: alert_open_on(period.as_of) & Q(kind=AlertKind.BELOW_STANDARD),
+        "supplies:supplyalert_list",
+        lambda org, period: {"open_on": period.as_of.isoformat(), "kind": AlertKind.BELOW_STANDARD},
+        level="warning",
+    ),
+)
 
 
 def summarize(org: Organization, year: int) -> Section:
     start, end = year_range(year)
     day = reference_day(year)
     section = Section(4, "应急物资")
+    period = Period.of(year)
+    figures = registry.figures
     lines = lines_as_of(org, day).filter(held__gt=0)
-    expired = Q(expires_on__lt=day)
+    expired = figures["expired_supplies"].condition(org, period)
     totals = lines.aggregate(
         lines=Count("id"),
-        kinds=Count("item", distinct=True),
+        kinds=figures["supply_kinds"].measure(org, period),
         quantity=Coalesce(Sum("held"), 0),
         units=Count("organization", distinct=True),
-        expired_lines=Count("id", filter=expired),
+        expired_lines=figures["expired_supplies"].measure(org, period),
         expired_quantity=Coalesce(Sum("held", filter=expired), 0),
     )
     by_category = {
@@ -97,24 +141,24 @@ def summarize(org: Organization, year: int) -> Section:
     census_rate = rate(census["answered"], census["units"])
 
     section.figures = [
-        Figure("supply_kinds", "应急物资种类数", totals["kinds"], "种"),
-        Figure("supply_quantity", "应急物资数量", totals["quantity"], "件"),
+        figures["supply_kinds"].row(totals["kinds"]),
+        SummaryFigure("supply_quantity", "应急物资数量", totals["quantity"], "件"),
         *(
-            Figure(
+            SummaryFigure(
                 f"supply_quantity_{value}", f"{label}数量", (by_category.get(value) or {}).get("quantity") or 0, "件"
             )
             for value, label in SupplyCategory.choices
         ),
-        Figure("supply_units", "储备应急物资的单位数", totals["units"], "个"),
-        Figure("expired_supplies", "过期物资数", totals["expired_lines"], "批"),
-        Figure("expired_supply_quantity", "过期物资数量", totals["expired_quantity"], "件"),
-        Figure("maintenance_count", "维护保养次数", maintenance_total, "次"),
-        Figure("supplies_received", "入库补充物资数量", moved["received"], "件"),
-        Figure("supplies_scrapped", "报废更新物资数量", moved["scrapped"], "件"),
-        Figure("units_below_standard", "未达储备标准单位数", below_units, "个"),
-        Figure("census_units", "物资普查应确认单位数", census["units"], "个"),
-        Figure("census_answered", "物资普查已确认单位数", census["answered"], "个"),
-        Figure("census_rate", "物资普查确认率", census_rate, "%"),
+        SummaryFigure("supply_units", "储备应急物资的单位数", totals["units"], "个"),
+        figures["expired_supplies"].row(totals["expired_lines"]),
+        SummaryFigure("expired_supply_quantity", "过期物资数量", totals["expired_quantity"], "件"),
+        SummaryFigure("maintenance_count", "维护保养次数", maintenance_total, "次"),
+        SummaryFigure("supplies_received", "入库补充物资数量", moved["received"], "件"),
+        SummaryFigure("supplies_scrapped", "报废更新物资数量", moved["scrapped"], "件"),
+        SummaryFigure("units_below_standard", "未达储备标准单位数", below_units, "个"),
+        SummaryFigure("census_units", "物资普查应确认单位数", census["units"], "个"),
+        SummaryFigure("census_answered", "物资普查已确认单位数", census["answered"], "个"),
+        SummaryFigure("census_rate", "物资普查确认率", census_rate, "%"),
     ]
 
     section.tables.append(
@@ -283,42 +327,25 @@ def _narrative(org, totals, by_category, maintenance_by_kind, moved, below_units
 
 
 def panel(org: Organization, year: int) -> Panel:
-    """物资: lines expired or expiring, organisations below the reserve standard (two queries)."""
-    today = timezone.localdate()
-    stock = Stock.objects.in_subtree(org).filter(quantity__gt=0)
+    """物资: kinds held and lines expired at the as-of date, alerts below the reserve standard open
+    then (two queries)."""
+    period = Period.of(year)
+    figures = registry.figures
     # Grouped by item rather than COUNT(DISTINCT item): PostgreSQL sorts a province's 1.2 million
-    # lines for a distinct count (0.91 s) but hashes them into a few dozen items (0.45 s).
-    per_item = stock.values("item").annotate(
-        expired=Count("pk", filter=Q(expires_on__lt=today)),
-        expiring=Count("pk", filter=Q(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(30))),
-    )
+    # lines for a distinct count but hashes them into a few dozen items.
+    expired = figures["expired_supplies"]
+    held = lines_as_of(org, period.as_of).filter(held__gt=0)
+    per_item = held.values("item").annotate(expired=expired.measure(org, period))
     by_item = {row.pop("item"): row for row in per_item.order_by()}
-    totals = summed(by_item)
-    totals["kinds"] = len(by_item)
-    below = (
-        SupplyAlert.objects.in_subtree(org)
-        .filter(kind=AlertKind.BELOW_STANDARD)
-        .values("organization")
-        .distinct()
-        .count()
-    )
-    url = reverse("supplies:stock_list")
+    alerts = figures["supply_alerts_below"]
+    below = SupplyAlert.objects.in_subtree(org).aggregate(n=alerts.measure(org, period))["n"]
     result = Panel(_("应急物资"))
     result.metrics = [
-        Metric("supply_kinds", _("应急物资种类数"), totals["kinds"], pgettext("unit", "种"), url=url),
-        Metric(
-            "supplies_expired", _("过期物资（批）"), totals["expired"], pgettext("unit", "批"), url=url, level="danger"
-        ),
-        Metric(
-            "supplies_below",
-            _("低于储备标准的单位"),
-            below,
-            pgettext("unit", "个"),
-            url=reverse("supplies:supplyalert_list"),
-            level="warning",
-        ),
+        metric(org, period, "supply_kinds", len(by_item)),
+        metric(org, period, "expired_supplies", summed(by_item)["expired"]),
+        metric(org, period, "supply_alerts_below", below),
     ]
-    result.columns = [("supplies_expired", _("过期物资（批）"), url)]
-    for code, row in per_child(stock, org, n=Count("pk", filter=Q(expires_on__lt=today))).items():
-        result.by_child.setdefault(code, {})["supplies_expired"] = row["n"]
+    result.columns = ["expired_supplies"]
+    for code, row in per_child(held, org, n=expired.measure(org, period)).items():
+        result.by_child.setdefault(code, {})["expired_supplies"] = row["n"]
     return result

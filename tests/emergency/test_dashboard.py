@@ -29,7 +29,7 @@ def test_group_rate_on_a_known_tree(client, personas, known_tree):
     assert metric(response, "group_rate") == 40.0  # DA and SA1 of five units below the city
     rows = {row["name"]: row for row in response.context["table"].data}
     assert set(rows) == {"区县A教育局", "区县B教育局"}
-    assert rows["区县A教育局"]["group_rate"] == 66.7  # DA itself and SA1 of DA, SA1, SA2
+    assert rows["区县A教育局"]["group_rate"] == 50.0  # SA1 of SA1 and SA2: DA's own figure, the units below it
     drill = f'class="district-link" href="/dashboard/?org={known_tree.district_a.pk}&amp;year={YEAR}"'
     assert drill in response.content.decode()
     listed = f'href="/drills/?org={known_tree.district_a.pk}&amp;year={YEAR}"'  # a figure links to its list
@@ -58,7 +58,7 @@ def test_children_are_sorted_and_paged_on_the_server(client, personas, known_tre
     for d in range(25):
         district = make_org(f"XD{d:02d}", parent=known_tree.city, name=f"新区{d:02d}")
         if d == 7:
-            group(make_org("XD07S0", parent=district))  # one of its two units: 50 %
+            group(make_org("XD07S0", parent=district))  # its one unit below: 100 %
     client.force_login(personas.leader)
     url = reverse("emergency:dashboard")
 
@@ -67,7 +67,7 @@ def test_children_are_sorted_and_paged_on_the_server(client, personas, known_tre
         return [row.record["name"] for row in table.paginated_rows]
 
     assert len(names()) == CHILDREN_PER_PAGE and len(names(page=2)) == 27 - CHILDREN_PER_PAGE
-    assert names(sort="-group_rate")[:2] == ["区县A教育局", "新区07"]  # 66.7 %, 50 %
+    assert names(sort="-group_rate")[:2] == ["新区07", "区县A教育局"]  # 100 %, 50 %
     assert names(sort="name")[0] == "区县A教育局" and names(sort="-name")[0] == "新区24"
     chart = client.get(url, {"year": YEAR, "page": 2}).context["charts"][0]
     assert chart["key"] == "children_compared" and chart["categories"] == names(page=2)
@@ -235,7 +235,7 @@ def test_to_do_lines_are_kept_per_organisation_and_role_until_a_write_commits(tr
     colleague = make_user("city_staff_2", personas.tree.city, Role.STAFF)
 
     def overdue(user):
-        return {item.text: item.count for item in registry.todo(user)}.get("辖区逾期未整改隐患", 0)
+        return {item.text: item.count for item in registry.todo(user)}.get("逾期未整改隐患数", 0)
 
     assert overdue(personas.city_staff) == 0
     make_hazard(personas.tree.school_a1, deadline=datetime.date(2020, 1, 1))  # committed at once

@@ -117,16 +117,16 @@ def test_the_dashboard_panels_count_what_the_summary_counts(workbook):
     panels, children = build_figures(city.pk, DEMO_YEAR)
     metrics = {m.key: m for p in panels for m in p.metrics}
     figures = {key: (m.value, m.previous) for key, m in metrics.items()}
-    assert figures["drills_held"] == (overview["应急演练次数"], 1)
-    assert figures["drill_people"][0] == overview["参演人次"]
+    assert figures["drills"] == (overview["应急演练次数"], 1)
+    assert figures["drill_participants"][0] == overview["参演人次"]
     assert figures["hazards_found"] == (overview["发现隐患数"], 1)
-    assert figures["hazards_closed"][0] == overview["已整改隐患数"]
+    assert figures["hazards_rectified"][0] == overview["已整改隐患数"]
     assert figures["outreach_events"] == (overview["宣传活动次数"], 1)
-    assert figures["outreach_people"][0] == overview["参与人次"]
+    assert figures["outreach_participants"][0] == overview["参与人次"]
     current = EmergencyPlan.objects.filter(status="current")
     assert figures["plans_current"][0] == current.count() > 0
     own = {
-        "drills_held": Drill.objects.filter(organization=city, **year("held_on")).count(),
+        "drills": Drill.objects.filter(organization=city, **year("held_on")).count(),
         "outreach_events": OutreachEvent.objects.filter(organization=city, **year("held_on")).count(),
         "plans_current": current.filter(organization=city).count(),
     }

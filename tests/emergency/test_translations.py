@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from emergency.dashboard import column_label
+
 from .conftest import YEAR
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -64,14 +66,19 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # ideographs and
 
 # (panel title, metric labels) in English and in Chinese, for three of the areas' panels
 PANELS = {
-    "Emergency plans": ["Plans in force", "Plans overdue for revision", "Plans due within 90 days"],
+    "Emergency plans": [
+        "Plans in force",
+        "Plans overdue for revision",
+        "Plans due for revision within 90 days",
+        "Plans flagged for revision by a drill",
+    ],
     "Drills": ["Drills held", "Participants", "Drill compliance rate"],
     "Hazards": ["Hazards found", "Hazards rectified", "Rectification rate", "Overdue hazards"],
 }
 PANELS_ZH = {
-    "应急预案": ["现行预案数", "逾期未修订预案", "90天内到期预案"],
+    "应急预案": ["现行预案数", "逾期未修订应急预案数", "90天内到期应急预案数", "演练发现问题需修订的应急预案数"],
     "应急演练": ["应急演练次数", "参演人次", "演练达标率"],
-    "隐患排查整治": ["发现隐患数", "已整改隐患数", "隐患整改率", "逾期未整改隐患"],
+    "隐患排查整治": ["发现隐患数", "已整改隐患数", "隐患整改率", "逾期未整改隐患数"],
 }
 
 
@@ -91,7 +98,7 @@ def panel_words(response) -> list[str]:
     for panel in response.context["panels"]:
         words.append(panel.title)
         words += [w for m in panel.metrics for w in (m.label, m.unit)]
-        words += [label for _key, label, _url in panel.columns]
+        words += [column_label(key) for key in panel.columns]
         for chart in panel.charts:
             words += [chart.title, *chart.categories, *(name for name, _data in chart.series)]
     for chart in response.context["charts"]:

@@ -392,14 +392,14 @@ def test_home_panel_counts_what_each_level_must_do(personas, django_assert_num_q
         with django_assert_num_queries(queries):
             return {item.text: item.count for item in home_panel(user) if item.count}
 
-    assert panel(personas.officer_a, 2) == {"本单位未销号隐患": 2, "本单位逾期隐患": 1}
-    assert panel(personas.district_staff, 2) == {"下级单位待复查隐患": 1, "辖区逾期未整改隐患": 1}
+    assert panel(personas.officer_a, 2) == {"本单位未销号隐患": 2, "逾期未整改隐患数": 1}
+    assert panel(personas.district_staff, 2) == {"下级单位待复查隐患": 1, "逾期未整改隐患数": 1}
     assert panel(personas.city_staff, 2) == {
         "下级单位待复查隐患": 1,
-        "辖区逾期未整改隐患": 1,
+        "逾期未整改隐患数": 1,
         "辖区未销号重大隐患": 1,
     }
-    assert panel(personas.leader, 1) == {"下级单位待复查隐患": 1, "辖区逾期未整改隐患": 1, "辖区未销号重大隐患": 1}
+    assert panel(personas.leader, 1) == {"下级单位待复查隐患": 1, "逾期未整改隐患数": 1, "辖区未销号重大隐患": 1}
 
 
 def test_a_school_staff_member_is_the_school_side_too(client, personas):

@@ -216,15 +216,16 @@ def test_level_filter_separates_bureau_and_school_plans(client, personas):
 def test_home_panel_counts_plans_to_revise_in_scope(personas, review_plans, django_assert_num_queries):
     with django_assert_num_queries(1):
         items = {i.text: i.count for i in home_panel(personas.officer_a)}
-    assert items == {"应急预案已逾期未修订": 1, "应急预案90天内到期需修订": 1, "演练发现问题、需修订的应急预案": 1}
+    assert items == {"逾期未修订应急预案数": 1, "90天内到期应急预案数": 1, "演练发现问题需修订的应急预案数": 1}
     items = {i.text: i.count for i in home_panel(personas.city_staff)}
-    assert items["应急预案已逾期未修订"] == 2
+    assert items["逾期未修订应急预案数"] == 2
 
 
 def test_home_page_shows_the_plan_panel(client, personas, review_plans):
     client.force_login(personas.officer_a)
     page = listed(client, reverse("home"))
-    assert "应急预案已逾期未修订" in page and reverse("plans:emergencyplan_review") + "?revision=overdue" in page
+    overdue = f"{reverse('plans:emergencyplan_list')}?org_code=SA1&amp;overdue_on={TODAY.isoformat()}"
+    assert "逾期未修订应急预案数" in page and overdue in page
 
 
 @pytest.mark.parametrize("plans", [1, 30])

@@ -73,8 +73,8 @@ def test_dashboard_panel_counts_the_lines_held_now(year_2025):
 
     result = panel(year_2025.city, 2025)
     metrics = {m.key: m.value for m in result.metrics}
-    assert (metrics["supply_kinds"], metrics["supplies_expired"]) == (2, 1)  # extinguishers and kits; the kits
-    assert {code: row["supplies_expired"] for code, row in result.by_child.items()} == {"DA": 1, "DB": 0}
+    assert (metrics["supply_kinds"], metrics["expired_supplies"]) == (2, 1)  # extinguishers and kits; the kits
+    assert {code: row["expired_supplies"] for code, row in result.by_child.items()} == {"DA": 1, "DB": 0}
 
 
 def test_city_narrative_takes_every_number_from_the_records(year_2025):
