@@ -264,6 +264,11 @@ class ImportSpec:
     def sheet_name(self) -> str:
         return self.label
 
+    @property
+    def title(self) -> str:
+        """The kind's name in the page's language; `label` stays Chinese, as the workbooks are."""
+        return _(self.label)
+
     def column(self, header: str) -> Column:
         return next(c for c in self.columns if c.header == header)
 
@@ -313,6 +318,15 @@ class ImportSpec:
         if value is None:
             raise CellError(_("“%(v)s”不是可选值，可选：%(c)s") % {"v": raw, "c": ctx.accepted(column)})
         return value
+
+    def examples(self, user) -> dict[str, Any]:
+        """The template's example values (field → value) for the user downloading it: their own
+        unit's code, so the example row is one they could upload; the columns' own examples else."""
+        examples = {c.field: c.example for c in self.columns}
+        org = getattr(user, "organization", None)
+        if org is not None:
+            examples.update({c.field: org.code for c in self.columns if c.kind == "org"})
+        return examples
 
     def clean_row(self, values: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
         """Checks across columns; returns (column header, reason) pairs."""
@@ -748,9 +762,9 @@ def apply(spec: ImportSpec, validation: Validation, user, source: str) -> None:
         ) from exc
 
 
-def template_workbook(spec: ImportSpec) -> bytes:
+def template_workbook(spec: ImportSpec, user=None) -> bytes:
     """The template a school officer fills in: headers with their format as a comment, drop-downs
-    for choice columns, and a sheet explaining every column with an example."""
+    for choice columns, and a sheet explaining every column with an example (of `user`'s unit)."""
     book = Workbook()
     ws = book.active
     ws.title = spec.sheet_name
@@ -798,6 +812,7 @@ def template_workbook(spec: ImportSpec) -> bytes:
     for cell in guide[guide.max_row]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     synonyms = ChoiceSynonym.objects.for_kind(spec.kind)
+    examples = spec.examples(user)
     for column in spec.columns:
         guide.append(
             [
@@ -805,7 +820,7 @@ def template_workbook(spec: ImportSpec) -> bytes:
                 "必填" if column.required else "选填",
                 column.describe(),
                 accepted_values(column, synonyms.get(column.field, {})),
-                safe_text(str(column.example)),
+                safe_text(str(examples[column.field])),
             ]
         )
     for letter, width in zip("ABCDE", (16, 10, 40, 50, 30), strict=True):
@@ -814,7 +829,7 @@ def template_workbook(spec: ImportSpec) -> bytes:
     guide.append([])
     guide.append([_("示例行（复制到“%(s)s”工作表时请删除本行以外的说明）") % {"s": spec.sheet_name}])
     guide.append([c.header for c in spec.columns])
-    guide.append([safe_text(str(c.example)) if isinstance(c.example, str) else c.example for c in spec.columns])
+    guide.append([safe_text(v) if isinstance(v, str) else v for v in (examples[c.field] for c in spec.columns)])
     for cell in guide[guide.max_row]:
         cell.fill = example_fill
     out = io.BytesIO()

@@ -52,6 +52,14 @@ class OrganizationImport(ImportSpec):
         "学校必须填写上级单位代码。",
     )
 
+    def examples(self, user) -> dict[str, Any]:
+        """A new school under the user's own unit."""
+        examples = super().examples(user)
+        org = getattr(user, "organization", None)
+        if org is not None:
+            examples["parent"] = org.code
+        return examples
+
     def parse_cell(self, column: Column, raw: Any, ctx: ImportContext) -> Any:
         value = super().parse_cell(column, raw, ctx)
         if column.field == "code":

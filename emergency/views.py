@@ -416,7 +416,7 @@ def _spec(kind: str):
 @login_required
 def import_template(request, kind):
     spec = _spec(kind)
-    return excel_response(template_workbook(spec), f"{spec.label}导入模板.xlsx")
+    return excel_response(template_workbook(spec, request.user), f"{spec.label}导入模板.xlsx")
 
 
 class UploadForm(forms.Form):

@@ -49,7 +49,7 @@ def good_rows():
     ]
 
 
-def test_template_has_the_design_columns_and_shift_dropdown():
+def test_template_has_the_design_columns_and_shift_dropdown(db):
     book = load_workbook(io.BytesIO(template_workbook(spec())))
     sheet = book["值班表"]
     assert [c.value.lstrip("★") for c in sheet[1]] == HEADERS

@@ -28,7 +28,10 @@ def imported(spec_kind, headers, rows, user):
 def test_a_drill_keeps_full_width_punctuation_in_its_free_text(personas):
     problems = "东侧楼梯口拥堵，（二楼）学生３人走错；已整改"
     result = imported(
-        "drills", DRILL_HEADERS, [["ＳＡ１", "春季疏散演练", "2025-03-20", "疏散", problems, "  备注：无 "]], personas.officer_a
+        "drills",
+        DRILL_HEADERS,
+        [["ＳＡ１", "春季疏散演练", "2025-03-20", "疏散", problems, "  备注：无 "]],
+        personas.officer_a,
     )
     assert result.ok, result.errors
     drill = Drill.objects.get(name="春季疏散演练")

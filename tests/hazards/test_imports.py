@@ -68,7 +68,7 @@ def run(user, rows):
     return result
 
 
-def test_template_has_exactly_the_design_columns_and_says_which_states_import_may_set():
+def test_template_has_exactly_the_design_columns_and_says_which_states_import_may_set(db):
     book = load_workbook(io.BytesIO(template_workbook(spec())))
     assert [c.value.lstrip("★") for c in book["隐患"][1]] == HEADERS
     required = [c.value for c in book["隐患"][1] if c.value.startswith("★")]
