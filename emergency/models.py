@@ -20,6 +20,7 @@ from django.db.models.functions import Concat, Substr
 from django.db.models.signals import class_prepared
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -460,7 +461,7 @@ class SummaryRun(Record):
         indexes = [models.Index(fields=["organization", "year"])]
 
     def __str__(self) -> str:
-        return f"{self.organization.name}{self.year}年度应急管理工作总结"
+        return gettext("%(o)s%(y)d年度应急管理工作总结") % {"o": self.organization.name, "y": self.year}
 
     def get_absolute_url(self) -> str:
         return reverse("emergency:summaryrun_detail", args=[self.pk])

@@ -11,7 +11,15 @@ from drills.models import Drill
 from emergency import registry
 from emergency.imports import apply, template_workbook, validate
 from emergency.models import ChoiceSynonym, Organization
+from emergency.synonyms import seed_defaults
 from tests.factories import workbook
+
+
+@pytest.fixture(autouse=True)
+def default_synonyms(db):
+    # A test that flushed the database took the migration's rows with it.
+    seed_defaults(ChoiceSynonym)
+
 
 ORG_HEADERS = ["单位代码", "单位名称", "上级单位代码", "单位类型", "学段"]
 DRILL_HEADERS = ["单位代码", "演练名称", "演练日期", "演练类型", "发现问题", "备注"]
