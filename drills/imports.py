@@ -46,6 +46,15 @@ class DrillImport(ImportSpec):
         "同一单位、同一演练名称、同一演练日期视为同一次演练，重复上传会更新而不是新增。",
     )
 
+    def examples(self, user) -> dict[str, Any]:
+        """One of the unit's plans in force as 关联预案, or none when the unit has no plan yet."""
+        examples = super().examples(user)
+        org = getattr(user, "organization", None)
+        if org is not None:
+            plan = EmergencyPlan.objects.filter(organization=org).in_force().order_by("-issued_on", "-pk").first()
+            examples["plan"] = plan.name if plan else ""
+        return examples
+
     def clean_row(self, values: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
         values["drill_form"] = values.get("drill_form") or ""
         return []

@@ -10,6 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from emergency.models import Organization, Record, RecordQuerySet, Stage, track_history
@@ -69,7 +71,7 @@ class Drill(Record):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.held_on.year}年{self.held_on.month}月{self.held_on.day}日）"
+        return gettext("%(name)s（%(day)s）") % {"name": self.name, "day": formats.date_format(self.held_on)}
 
     @property
     def participants(self) -> int:
@@ -125,9 +127,14 @@ class DrillRequirement(models.Model):
     def describe(self) -> str:
         labels = dict(DrillType.choices)
         types = "、".join(str(labels.get(t, t)) for t in self.drill_types) or str(_("任意类型"))
-        text = f"{self.get_period_display()}至少{self.min_count}次（{types}演练）"
+        text = gettext("%(period)s至少%(n)d次（%(types)s演练）") % {
+            "period": self.get_period_display(),
+            "n": self.min_count,
+            "types": types,
+        }
         if self.exempt_months and self.period == RequirementPeriod.MONTH:
-            text += "，" + "、".join(str(m) for m in sorted(self.exempt_months)) + "月不计"
+            months = "、".join(str(m) for m in sorted(self.exempt_months))
+            text += gettext("，%(months)s月不计") % {"months": months}
         return text
 
 

@@ -13,6 +13,7 @@ import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .choices import IncidentLevel, ShiftKind
 
@@ -67,5 +68,5 @@ def report_limits() -> dict[str, datetime.timedelta]:
 def describe_limit(delta: datetime.timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes % 60:
-        return f"{minutes}分钟"
-    return f"{minutes // 60}小时"
+        return _("%(n)d分钟") % {"n": minutes}
+    return _("%(n)d小时") % {"n": minutes // 60}

@@ -39,7 +39,7 @@ def chinese_date(day: datetime.date) -> str:
 
 
 def local_text(moment: datetime.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "Y年n月j日 H:i")
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 # ---- holidays ---------------------------------------------------------------------------------
@@ -63,7 +63,7 @@ class Holiday(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{chinese_date(self.date)} {self.name}"
+        return f"{formats.date_format(self.date)} {self.name}"
 
 
 # ---- leaders ----------------------------------------------------------------------------------
@@ -172,7 +172,7 @@ class DutyShift(Record):
         ]
 
     def __str__(self) -> str:
-        return f"{chinese_date(self.date)} {self.get_shift_display()}"
+        return f"{formats.date_format(self.date)} {self.get_shift_display()}"
 
     @property
     def window(self) -> tuple[datetime.datetime, datetime.datetime]:

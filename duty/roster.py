@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -28,7 +29,7 @@ from .models import DutyShift, Holiday, chinese_date, is_current
 WEEKDAYS = "一二三四五六日"
 PATTERN_FULL = "full"
 PATTERN_DAY_NIGHT = "day_night"
-PATTERNS = ((PATTERN_FULL, "全天（每天一班，24小时）"), (PATTERN_DAY_NIGHT, "白班 + 夜班（每天两班）"))
+PATTERNS = ((PATTERN_FULL, _lazy("全天（每天一班，24小时）")), (PATTERN_DAY_NIGHT, _lazy("白班 + 夜班（每天两班）")))
 HOLIDAY_MARK = "mark"
 HOLIDAY_SKIP = "skip"
 
@@ -225,7 +226,12 @@ def limits_sentence() -> str:
     limits = conf.report_limits()
     serious = conf.describe_limit(max(limits[level] for level in SERIOUS_LEVELS))
     general = conf.describe_limit(limits[IncidentLevel.GENERAL])
-    return f"信息报送时限：较大及以上突发事件获知后{serious}内初报，一般突发事件{general}内初报；续报、终报及时跟进。"
+    return _(
+        "信息报送时限：较大及以上突发事件获知后%(serious)s内初报，一般突发事件%(general)s内初报；续报、终报及时跟进。"
+    ) % {
+        "serious": serious,
+        "general": general,
+    }
 
 
 def roster_workbook(

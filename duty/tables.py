@@ -12,7 +12,7 @@ from .models import DutyLog, DutyShift, Incident
 
 
 class DutyShiftTable(RecordTable):
-    date = tables.DateColumn(linkify=True, format="Y年n月j日")
+    date = tables.DateColumn(linkify=True, format="DATE_FORMAT")
     leader = tables.Column(verbose_name=_("带班领导"), accessor="leader__name", order_by=("leader__name",))
     status = tables.Column(verbose_name=_("状态"), empty_values=(), orderable=False)
 
@@ -31,7 +31,7 @@ class DutyShiftTable(RecordTable):
 
 
 class DutyLogTable(RecordTable):
-    received_at = tables.DateTimeColumn(linkify=True, format="Y年n月j日 H:i")
+    received_at = tables.DateTimeColumn(linkify=True, format="DATETIME_FORMAT")
     shift = tables.Column(verbose_name=_("班次"), order_by=("shift__date", "shift__shift"))
     content = tables.Column(verbose_name=_("内容"))
 
@@ -50,8 +50,8 @@ class DutyLogTable(RecordTable):
 
 class IncidentTable(RecordTable):
     title = tables.Column(linkify=True)
-    occurred_at = tables.DateTimeColumn(format="Y年n月j日 H:i")
-    known_at = tables.DateTimeColumn(format="Y年n月j日 H:i")
+    occurred_at = tables.DateTimeColumn(format="DATETIME_FORMAT")
+    known_at = tables.DateTimeColumn(format="DATETIME_FORMAT")
     timeliness = tables.Column(verbose_name=_("报送时效"), accessor="timeliness_value", orderable=False)
     last_stage = tables.Column(verbose_name=_("最新报告"), orderable=False)
 

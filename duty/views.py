@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -305,7 +305,7 @@ def roster_month(request):
         for s in shifts:
             by_day.setdefault(s.date, []).append(s)
         context["days"] = [
-            {"date": d, "weekday": roster.weekday_label(d), "holiday": holidays.get(d), "shifts": by_day.get(d, [])}
+            {"date": d, "weekday": formats.date_format(d, "l"), "holiday": holidays.get(d), "shifts": by_day.get(d, [])}
             for d in days
         ]
         context.update(first_day=days[0], last_day=days[-1])
@@ -353,7 +353,9 @@ def _proposal_rows(formset, org: Organization) -> list[dict]:
     for form in formset:
         raw_day = form["date"].value()
         day = raw_day if isinstance(raw_day, datetime.date) else datetime.date.fromisoformat(str(raw_day))
-        rows.append({"form": form, "date": day, "weekday": roster.weekday_label(day), "shift": form["shift"].value()})
+        rows.append(
+            {"form": form, "date": day, "weekday": formats.date_format(day, "l"), "shift": form["shift"].value()}
+        )
     if rows:
         holidays = {h.date: h for h in Holiday.objects.filter(date__gte=rows[0]["date"], date__lte=rows[-1]["date"])}
         saved: dict[datetime.date, set[str]] = {}

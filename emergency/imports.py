@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .excel import FORMULA_PREFIXES, HEADER_FILL, HEADER_FONT, SheetSpec, WorkbookError, read_sheets, safe_text
-from .models import Organization
+from .models import ChoiceSynonym, Organization
 
 MAX_ERRORS_KEPT = 500
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -45,8 +45,9 @@ class CellError(Exception):
 class Column:
     """One column of a record kind's template.
 
-    `kind` decides how a cell is read: text, int, decimal, date, choice, multi (several choices
-    separated by 、), or org (a 单位代码 in the uploader's scope)."""
+    `kind` decides how a cell is read: text (kept as typed), code (an identifier compared with
+    others: full-width forms read as half-width), int, decimal, date, choice, multi (several
+    choices separated by 、), or org (a 单位代码 in the uploader's scope)."""
 
     header: str
     field: str
@@ -61,6 +62,10 @@ class Column:
     def label_to_value(self) -> dict[str, str]:
         return {normalize(str(label)): value for value, label in self.choices}
 
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in ("choice", "multi")
+
     def value_to_label(self) -> dict[str, str]:
         return {value: str(label) for value, label in self.choices}
 
@@ -69,6 +74,7 @@ class Column:
             return self.help
         return {
             "text": _("文字，最多%(n)d字") % {"n": self.max_length},
+            "code": _("代码，最多%(n)d位") % {"n": self.max_length},
             "int": _("非负整数"),
             "decimal": _("非负数字"),
             "date": _("日期，如 2026-03-05 或 2026年3月5日"),
@@ -79,7 +85,8 @@ class Column:
 
 
 def normalize(text: str) -> str:
-    """Full-width letters, digits and brackets as half-width; surrounding spaces removed."""
+    """Full-width letters, digits and brackets as half-width; surrounding spaces removed. Only for
+    what is compared (codes, numbers, dates, choices): free text is kept as typed."""
     return unicodedata.normalize("NFKC", text).strip()
 
 
@@ -94,8 +101,13 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
 def cell_text(value: Any) -> str:
-    """A cell as text: Excel stores a code like 1001 as the number 1001.0."""
-    return normalize(str(int(value) if isinstance(value, float) and value.is_integer() else value))
+    """A cell as typed, less surrounding spaces: Excel stores a number like 1001 as 1001.0."""
+    return str(int(value) if isinstance(value, float) and value.is_integer() else value).strip()
+
+
+def code_text(value: Any) -> str:
+    """A cell holding a code, read as it compares: full-width ＳＡ１ is SA1."""
+    return normalize(cell_text(value))
 
 
 def unquote(text: str) -> str:
@@ -167,15 +179,22 @@ class ImportContext:
     # What a spec learns while checking one file and needs again to write it. It lives here, not
     # on the spec, because one spec object serves every upload at once.
     state: dict[str, Any] = field(default_factory=dict)
+    # The configured synonyms of the kind's choice columns, read once per file: field → {synonym: value}.
+    synonyms: dict[str, dict[str, str]] = field(default_factory=dict)
     _labels: dict[int, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def labels(self, column: Column) -> dict[str, str]:
-        """A choice column's label → value map, made once per file: the labels are lazy
+        """A choice column's label (or synonym) → value map, made once per file: the labels are lazy
         translations, and turning them into text for every cell cost more than all other checks."""
         found = self._labels.get(id(column))
         if found is None:
-            found = self._labels[id(column)] = column.label_to_value()
+            found = {**self.synonyms.get(column.field, {}), **column.label_to_value()}
+            self._labels[id(column)] = found
         return found
+
+    def accepted(self, column: Column) -> str:
+        """The values a choice column takes, and each one's synonyms, for an error message."""
+        return accepted_values(column, self.synonyms.get(column.field, {}))
 
     @property
     def default_org(self) -> Organization | None:
@@ -251,6 +270,11 @@ class ImportSpec:
             return _("局领导账号只能查看，不能导入")
         return None
 
+    @property
+    def title(self) -> str:
+        """The kind's name in the page's language; `label` stays Chinese, as the workbooks are."""
+        return _(self.label)
+
     def column(self, header: str) -> Column:
         return next(c for c in self.columns if c.header == header)
 
@@ -265,9 +289,9 @@ class ImportSpec:
                 return ctx.default_org
             if column.required:
                 raise CellError(_("必须填写"))
-            return [] if column.kind == "multi" else None if column.kind != "text" else ""
-        if column.kind == "text":
-            text = unquote(cell_text(raw))
+            return _blank_value(column, ctx)
+        if column.kind in ("text", "code"):
+            text = unquote(cell_text(raw) if column.kind == "text" else code_text(raw))
             if len(text) > column.max_length:
                 raise CellError(_("超过%(n)d字（现有%(m)d字）") % {"n": column.max_length, "m": len(text)})
             return text
@@ -288,7 +312,7 @@ class ImportSpec:
             parts = [p for p in re.split(r"[、,，;；/]", normalize(str(raw))) if p.strip()]
             return [self._choice(column, p, ctx) for p in parts]
         if column.kind == "org":
-            code = cell_text(raw)
+            code = code_text(raw)
             org = ctx.orgs_by_code.get(code)
             if org is None:
                 raise CellError(_("单位代码“%(c)s”不存在或不在您的管辖范围内") % {"c": code})
@@ -298,9 +322,17 @@ class ImportSpec:
     def _choice(self, column: Column, raw: Any, ctx: ImportContext) -> str:
         value = ctx.labels(column).get(normalize(str(raw)))
         if value is None:
-            labels = "、".join(str(label) for _v, label in column.choices)
-            raise CellError(_("“%(v)s”不是可选值，可选：%(c)s") % {"v": raw, "c": labels})
+            raise CellError(_("“%(v)s”不是可选值，可选：%(c)s") % {"v": raw, "c": ctx.accepted(column)})
         return value
+
+    def examples(self, user) -> dict[str, Any]:
+        """The template's example values (field → value) for the user downloading it: their own
+        unit's code, so the example row is one they could upload; the columns' own examples else."""
+        examples = {c.field: c.example for c in self.columns}
+        org = getattr(user, "organization", None)
+        if org is not None:
+            examples.update({c.field: org.code for c in self.columns if c.kind == "org"})
+        return examples
 
     def clean_row(self, values: dict[str, Any], ctx: ImportContext) -> list[tuple[str, str]]:
         """Checks across columns; returns (column header, reason) pairs."""
@@ -558,10 +590,10 @@ def validate(
         result.errors.append(_("工作表“%(s)s”只有表头，没有数据行") % {"s": sheet.name})
         return result
 
-    ctx = result.context = ImportContext(user=user)
+    ctx = result.context = ImportContext(user=user, synonyms=ChoiceSynonym.objects.for_kind(spec.kind))
     org_columns = [i for i, c in columns if c.kind == "org"]
     codes = {
-        cell_text(r[i])
+        code_text(r[i])
         for _n, r in data_rows
         for i in org_columns
         if i < len(r) and not is_blank(r[i]) and not CONTROL_CHARACTERS.search(str(r[i]))
@@ -653,7 +685,21 @@ def _blank_value(column: Column, ctx: ImportContext) -> Any:
     """The value of a column left empty or left out of the file."""
     if column.kind == "org":
         return ctx.default_org
-    return [] if column.kind == "multi" else "" if column.kind == "text" else None
+    return [] if column.kind == "multi" else "" if column.kind in ("text", "code") else None
+
+
+def accepted_values(column: Column, synonyms: dict[str, str]) -> str:
+    """“中等职业学校（也可写：职高、中专）、小学”: a choice column's labels with their synonyms."""
+    also: dict[str, list[str]] = {}
+    for synonym, value in synonyms.items():
+        also.setdefault(value, []).append(synonym)
+    parts = []
+    for value, label in column.choices:
+        if also.get(value):
+            parts.append(_("%(label)s（也可写：%(synonyms)s）") % {"label": label, "synonyms": "、".join(also[value])})
+        else:
+            parts.append(str(label))
+    return "、".join(parts)
 
 
 def _row_number(message: str) -> int:
@@ -722,9 +768,9 @@ def apply(spec: ImportSpec, validation: Validation, user, source: str) -> None:
         ) from exc
 
 
-def template_workbook(spec: ImportSpec) -> bytes:
+def template_workbook(spec: ImportSpec, user=None) -> bytes:
     """The template a school officer fills in: headers with their format as a comment, drop-downs
-    for choice columns, and a sheet explaining every column with an example."""
+    for choice columns, and a sheet explaining every column with an example (of `user`'s unit)."""
     book = Workbook()
     ws = book.active
     ws.title = spec.sheet_name
@@ -771,14 +817,16 @@ def template_workbook(spec: ImportSpec) -> bytes:
     guide.append(["列名", "是否必填", "格式", "可选值", "示例"])
     for cell in guide[guide.max_row]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    synonyms = ChoiceSynonym.objects.for_kind(spec.kind)
+    examples = spec.examples(user)
     for column in spec.columns:
         guide.append(
             [
                 column.header,
                 "必填" if column.required else "选填",
                 column.describe(),
-                "、".join(str(label) for _v, label in column.choices),
-                safe_text(str(column.example)),
+                accepted_values(column, synonyms.get(column.field, {})),
+                safe_text(str(examples[column.field])),
             ]
         )
     for letter, width in zip("ABCDE", (16, 10, 40, 50, 30), strict=True):
@@ -787,7 +835,7 @@ def template_workbook(spec: ImportSpec) -> bytes:
     guide.append([])
     guide.append([_("示例行（复制到“%(s)s”工作表时请删除本行以外的说明）") % {"s": spec.sheet_name}])
     guide.append([c.header for c in spec.columns])
-    guide.append([safe_text(str(c.example)) if isinstance(c.example, str) else c.example for c in spec.columns])
+    guide.append([safe_text(v) if isinstance(v, str) else v for v in (examples[c.field] for c in spec.columns)])
     for cell in guide[guide.max_row]:
         cell.fill = example_fill
     out = io.BytesIO()

@@ -21,6 +21,7 @@ from django.db.models.functions import Concat, Substr
 from django.db.models.signals import class_prepared
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -606,7 +607,7 @@ class SummaryRun(BackgroundJob):
         indexes = [*BackgroundJob.Meta.indexes, models.Index(fields=["organization", "year"])]
 
     def __str__(self) -> str:
-        return f"{self.organization.name}{self.year}年度应急管理工作总结"
+        return gettext("%(o)s%(y)d年度应急管理工作总结") % {"o": self.organization.name, "y": self.year}
 
     def get_absolute_url(self) -> str:
         return reverse("emergency:summaryrun_detail", args=[self.pk])
@@ -624,3 +625,37 @@ class SummaryRun(BackgroundJob):
 
     def figure_map(self) -> dict[str, dict]:
         return {f["key"]: f for f in self.figures}
+
+
+class ChoiceSynonymQuerySet(models.QuerySet):
+    def for_kind(self, kind: str) -> dict[str, dict[str, str]]:
+        """An import kind's synonyms in one query, as the import reads them: field → {synonym: value}."""
+        from .imports import normalize  # imports.py builds on these models
+
+        found: dict[str, dict[str, str]] = {}
+        for field, synonym, value in (
+            self.filter(kind=kind).order_by("synonym").values_list("field", "synonym", "value")
+        ):
+            found.setdefault(field, {})[normalize(synonym)] = value
+        return found
+
+
+@track_history
+class ChoiceSynonym(models.Model):
+    """Another way of writing a choice in an Excel import (职高 for 中等职业学校): the abbreviations
+    bureaus use, one table per import column, kept on the 规则设置 page."""
+
+    kind = models.CharField(_("导入类型"), max_length=20)
+    field = models.CharField(_("列"), max_length=50)
+    synonym = models.CharField(_("写法"), max_length=50)
+    value = models.CharField(_("对应的选项"), max_length=50)
+
+    objects = ChoiceSynonymQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("选项同义词")
+        verbose_name_plural = _("选项同义词")
+        constraints = [models.UniqueConstraint(fields=["kind", "field", "synonym"], name="choice_synonym_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.synonym} → {self.value}"

@@ -24,13 +24,21 @@ class OrganizationImport(ImportSpec):
         Column(
             "单位代码",
             "code",
+            "code",
             required=True,
             max_length=32,
             help="字母、数字、下划线或短横线，最长32位",
             example="S0001",
         ),
         Column("单位名称", "name", required=True, max_length=100, example="实验小学"),
-        Column("上级单位代码", "parent", max_length=32, help="上级单位的单位代码；可以是本文件中的单位", example="D01"),
+        Column(
+            "上级单位代码",
+            "parent",
+            "code",
+            max_length=32,
+            help="上级单位的单位代码；可以是本文件中的单位",
+            example="D01",
+        ),
         Column("单位类型", "kind", "choice", required=True, choices=OrganizationKind.choices, example="学校"),
         Column("学段", "stage", "choice", choices=Stage.choices, example="小学"),
         Column("地址", "address", example="人民路1号"),
@@ -43,6 +51,14 @@ class OrganizationImport(ImportSpec):
         "上级单位代码必须是您管辖范围内的单位，或本文件中的其他行；新单位只能建在您的管辖范围内。",
         "学校必须填写上级单位代码。",
     )
+
+    def examples(self, user) -> dict[str, Any]:
+        """A new school under the user's own unit."""
+        examples = super().examples(user)
+        org = getattr(user, "organization", None)
+        if org is not None:
+            examples["parent"] = org.code
+        return examples
 
     def parse_cell(self, column: Column, raw: Any, ctx: ImportContext) -> Any:
         value = super().parse_cell(column, raw, ctx)

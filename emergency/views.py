@@ -36,10 +36,11 @@ from .generic import (
     content_disposition,
     excel_response,
 )
-from .imports import template_workbook
+from .imports import Column, ImportSpec, normalize, template_workbook
 from .models import (
     Attachment,
     AttachmentKind,
+    ChoiceSynonym,
     Document,
     ImportJob,
     JobStatus,
@@ -430,7 +431,7 @@ def _spec(kind: str):
 @login_required
 def import_template(request, kind):
     spec = _spec(kind)
-    return excel_response(template_workbook(spec), f"{spec.label}导入模板.xlsx")
+    return excel_response(template_workbook(spec, request.user), f"{spec.label}导入模板.xlsx")
 
 
 class UploadForm(forms.Form):
@@ -523,9 +524,71 @@ def import_retry(request, pk):
     return redirect(job.get_absolute_url())
 
 
+def synonym_columns() -> list[tuple[ImportSpec, Column]]:
+    """Every import column whose cells are choices: each has its table of synonyms."""
+    return [(spec, column) for spec in registry.import_specs.values() for column in spec.columns if column.has_choices]
+
+
+class SynonymForm(forms.Form):
+    """A new synonym: the choice it stands for (grouped by import column) and how it is written."""
+
+    target = forms.ChoiceField(label=_lazy("对应的选项"))
+    synonym = forms.CharField(label=_lazy("写法"), max_length=50)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns = {f"{spec.kind}|{column.field}": (spec, column) for spec, column in synonym_columns()}
+        self.fields["target"].choices = [
+            (
+                f"{spec.label} · {column.header}",
+                [(f"{spec.kind}|{column.field}|{value}", str(label)) for value, label in column.choices],
+            )
+            for spec, column in self.columns.values()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if "target" not in data or "synonym" not in data:
+            return data
+        kind, field, value = data["target"].split("|")
+        _spec, column = self.columns[f"{kind}|{field}"]
+        synonym = normalize(data["synonym"])
+        if synonym in column.label_to_value():
+            raise forms.ValidationError(_("“%(s)s”本身就是“%(h)s”的选项") % {"s": synonym, "h": column.header})
+        if ChoiceSynonym.objects.filter(kind=kind, field=field, synonym=synonym).exists():
+            raise forms.ValidationError(_("“%(h)s”已有写法“%(s)s”") % {"s": synonym, "h": column.header})
+        data.update(kind=kind, field=field, value=value, synonym=synonym)
+        return data
+
+
 @login_required
 def rules_page(request) -> HttpResponse:
-    """规则设置: the rules that differ between places, as this deployment set them (read only)."""
+    """规则设置: the rules that differ between places, as this deployment set them, and the choices'
+    synonyms of the imports, which a system administrator adds and removes here."""
+    may_edit = request.user.sees_everything
+    form = SynonymForm(request.POST if "synonym" in request.POST else None)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(_("只有系统管理员可以修改选项同义词"))
+        if "delete" in request.POST:
+            ChoiceSynonym.objects.filter(pk=request.POST["delete"]).delete()
+            messages.success(request, _("已删除同义词"))
+            return redirect("emergency:settings")
+        if form.is_valid():
+            data = form.cleaned_data
+            ChoiceSynonym.objects.create(
+                kind=data["kind"], field=data["field"], synonym=data["synonym"], value=data["value"]
+            )
+            messages.success(request, _("已添加同义词“%(s)s”") % {"s": data["synonym"]})
+            return redirect("emergency:settings")
+    stored: dict[tuple[str, str], list[ChoiceSynonym]] = {}
+    for synonym in ChoiceSynonym.objects.order_by("synonym"):
+        stored.setdefault((synonym.kind, synonym.field), []).append(synonym)
+    synonym_tables = []
+    for spec, column in synonym_columns():
+        labels = column.value_to_label()
+        entries = [(s, labels.get(s.value, s.value)) for s in stored.get((spec.kind, column.field), [])]
+        synonym_tables.append((spec, column, entries))
     return render(
         request,
         "emergency/rules.html",
@@ -536,6 +599,9 @@ def rules_page(request) -> HttpResponse:
                 (_("单次导入行数上限"), settings.IMPORT_MAX_ROWS),
                 (_("超过此行数的导入转为后台任务"), settings.IMPORT_BACKGROUND_ROWS),
                 *((label, value()) for label, value in registry.rules),
-            ]
+            ],
+            "synonym_tables": synonym_tables,
+            "synonym_form": form,
+            "may_edit": may_edit,
         },
     )

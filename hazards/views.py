@@ -141,7 +141,7 @@ def campaign_progress(campaign: InspectionCampaign, user) -> dict:
     rows = []
     for code in sorted(set(unit_rows) | set(hazard_rows)):
         u, h = unit_rows.get(code, {}), hazard_rows.get(code, {})
-        name = names.get(code, code) if code else f"{viewpoint.name}（本级）"
+        name = names.get(code, code) if code else _("%(o)s（本级）") % {"o": viewpoint.name}
         rows.append(
             {
                 "name": name,

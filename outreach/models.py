@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from emergency.models import Document, Record, RecordQuerySet, track_history
@@ -55,7 +56,7 @@ class OutreachCampaign(Record):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_on.year}年{self.name}"
+        return gettext("%(year)d年%(name)s") % {"year": self.starts_on.year, "name": self.name}
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from emergency.generic import RecordFilterSet
@@ -10,7 +12,7 @@ from .choices import EventType, PlanLevel
 from .models import BUREAU_KINDS, REVIEW_WARNING_DAYS, EmergencyPlan, due_on, flagged_on, in_force_on, overdue_on
 
 REVISION_CHOICES = [
-    ("due", _("%(d)d天内到期") % {"d": REVIEW_WARNING_DAYS}),
+    ("due", lazy(lambda: gettext("%(d)d天内到期") % {"d": REVIEW_WARNING_DAYS}, str)()),
     ("overdue", _("已逾期未修订")),
     ("flagged", _("演练发现问题需修订")),
 ]

@@ -26,7 +26,7 @@ class EmergencyPlanImport(ImportSpec):
         Column("预案类别", "category", "choice", required=True, choices=PlanCategory.choices, example="专项应急预案"),
         Column("事件类型", "event_types", "multi", choices=EventType.choices, example="事故灾难"),
         Column("发布日期", "issued_on", "date", required=True, past_only=True, example="2026-03-01"),
-        Column("版本号", "version", max_length=20, help="如 1.0、2.0；留空为 1.0", example="1.0"),
+        Column("版本号", "version", "code", max_length=20, help="如 1.0、2.0；留空为 1.0", example="1.0"),
         Column("下次修订日期", "next_revision_on", "date", help="日期；留空为发布日期加修订周期（3年）"),
         Column("状态", "status", "choice", choices=PlanStatus.choices, help="现行/修订中/已废止；留空为现行"),
         Column("备注", "remarks", max_length=1000),

@@ -73,10 +73,28 @@ def plans(tree):
     return old, current, other
 
 
-def test_template_has_the_design_columns_in_order():
+def test_template_has_the_design_columns_in_order(db):
     book = load_workbook(io.BytesIO(template_workbook(SPEC)))
     assert [c.value.lstrip("★") for c in book["应急演练"][1]] == HEADERS
     assert [c.value for c in book["应急演练"][1] if c.value.startswith("★")] == ["★演练名称", "★演练日期", "★演练类型"]
+
+
+def example_row(client, user) -> dict:
+    client.force_login(user)
+    response = client.get(reverse("emergency:import_template", args=["drills"]))
+    rows = list(load_workbook(io.BytesIO(response.content))["填写说明"].iter_rows(values_only=True))
+    return dict(zip(rows[-2], rows[-1], strict=True))
+
+
+def test_the_template_example_names_the_downloaders_unit_and_one_of_its_plans(client, personas):
+    make_plan(personas.tree.school_a1, "校园踩踏事故应急预案")
+    example = example_row(client, personas.officer_a)
+    assert (example["单位代码"], example["关联预案"]) == ("SA1", "校园踩踏事故应急预案")
+    # A unit with no plan yet: no 关联预案, so the example row uploads as it is.
+    example = example_row(client, personas.officer_b)
+    assert example["单位代码"] == "SB1" and example["关联预案"] in (None, "")
+    result = validate(SPEC, "a.xlsx", workbook(list(example), [list(example.values())]), personas.officer_b)
+    assert result.ok, result.errors
 
 
 def test_good_file_previews_then_writes_with_plans_resolved_per_school(client, personas):
@@ -116,7 +134,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(personas):
     rows = [
         ["SB1", "越界演练", "2025-03-01", "消防", "", "", "", "", "", "", ""],
         ["X99", "未知单位", "2025-03-01", "消防", "", "", "", "", "", "", ""],
-        ["SA1", "", "2025-02-30", "地震", "演习", "", -5, "十", 1.5, "", ""],
+        ["SA1", "", "2025-02-30", "火山", "演习", "", -5, "十", 1.5, "", ""],
         ["SA1", "未来演练", "2099-01-01", "消防", "", "", "", "", "", "", ""],
         ["SA1", "不存在预案", "2025-03-01", "消防", "", "防汛预案", "", "", "", "", ""],
         ["SA1", "重复演练", "2025-03-01", "疏散", "", "", "", "", "", "", ""],
@@ -129,7 +147,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(personas):
     assert "第3行 单位代码: 单位代码“X99”不存在或不在您的管辖范围内" in errors
     assert "第4行 演练名称: 必须填写" in errors
     assert "第4行 演练日期: “2025-02-30”不是有效日期" in errors
-    assert "第4行 演练类型: “地震”不是可选值" in errors
+    assert "第4行 演练类型: “火山”不是可选值" in errors
     assert "第4行 演练形式: “演习”不是可选值" in errors
     assert "第4行 参演学生人数: 不能为负数（-5）" in errors
     assert "第4行 参演教职工人数: “十”不是数字" in errors

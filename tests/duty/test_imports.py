@@ -49,7 +49,7 @@ def good_rows():
     ]
 
 
-def test_template_has_the_design_columns_and_shift_dropdown():
+def test_template_has_the_design_columns_and_shift_dropdown(db):
     book = load_workbook(io.BytesIO(template_workbook(spec())))
     sheet = book["值班表"]
     assert [c.value.lstrip("★") for c in sheet[1]] == HEADERS
@@ -112,7 +112,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(client, personas, groups
     assert "第2行 日期: “2026-02-30”不是有效日期" in errors
     assert "第3行 单位代码: 单位代码“SB1”不存在或不在您的管辖范围内" in errors
     assert "第4行 单位代码: 单位代码“NOPE”不存在或不在您的管辖范围内" in errors
-    assert "第5行 班次: “早班”不是可选值，可选：白班、夜班、全天" in errors
+    assert "第5行 班次: “早班”不是可选值，可选：白班" in errors
     assert "第6行 带班领导: “王局长”不是该单位领导小组成员" in errors
     assert "第7行 带班领导: 必须填写" in errors and "第7行 值班人员2: 必须填写" in errors
     assert "第9行: 与第8行重复（单位代码、日期、班次相同）" in errors

@@ -41,7 +41,7 @@ def good_rows():
     ]
 
 
-def test_template_has_every_column_dropdowns_and_instructions():
+def test_template_has_every_column_dropdowns_and_instructions(db):
     book = load_workbook(io.BytesIO(template_workbook(registry.import_specs["orgs"])))
     data = book["单位"]
     assert [c.value.lstrip("★") for c in data[1]] == HEADERS

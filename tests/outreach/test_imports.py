@@ -39,7 +39,7 @@ def upload(client, data: bytes):
     return client.post(reverse("emergency:import_upload", args=["outreach"]), {"file": f})
 
 
-def test_template_has_the_design_columns():
+def test_template_has_the_design_columns(db):
     book = load_workbook(io.BytesIO(template_workbook(spec())))
     sheet = book["宣传活动"]
     assert [c.value.lstrip("★") for c in sheet[1]] == HEADERS

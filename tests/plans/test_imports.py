@@ -51,7 +51,7 @@ def check(user, rows, headers=HEADERS):
     return validate(SPEC, "plans.xlsx", workbook(headers, rows), user)
 
 
-def test_template_has_the_design_columns_in_order():
+def test_template_has_the_design_columns_in_order(db):
     book = load_workbook(io.BytesIO(template_workbook(SPEC)))
     assert [c.value.lstrip("★") for c in book["应急预案"][1]] == HEADERS
     assert [c.value for c in book["应急预案"][1] if c.value.startswith("★")] == ["★预案名称", "★预案类别", "★发布日期"]
@@ -92,7 +92,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(personas):
     rows = [
         ["SB1", "越界预案", "专项应急预案", "", "2025-01-01", "", "", "", ""],
         ["NOPE", "不存在单位的预案", "专项应急预案", "", "2025-01-01", "", "", "", ""],
-        ["SA1", "", "应急方案", "洪水", "2025-13-01", "", "", "作废", ""],
+        ["SA1", "", "应急方案", "洪水", "2025-13-01", "", "", "暂停", ""],
         ["SA1", "未来预案", "专项应急预案", "", "2099-01-01", "", "", "", ""],
         ["SA1", "倒序预案", "专项应急预案", "", "2025-05-01", "", "2025-01-01", "", ""],
         ["SA1", "重复预案", "专项应急预案", "", "2025-01-01", "1.0", "", "", ""],
@@ -107,7 +107,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(personas):
     assert "第4行 预案类别: “应急方案”不是可选值" in errors
     assert "第4行 事件类型: “洪水”不是可选值" in errors
     assert "第4行 发布日期: “2025-13-01”不是有效日期" in errors
-    assert "第4行 状态: “作废”不是可选值" in errors
+    assert "第4行 状态: “暂停”不是可选值" in errors
     assert "第5行 发布日期: 日期 2099-01-01 晚于今天" in errors
     assert "第6行 下次修订日期: 早于发布日期" in errors
     assert "第8行: 与第7行重复" in errors  # blank version is 1.0: the same key

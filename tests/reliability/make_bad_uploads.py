@@ -69,6 +69,8 @@ class Formula:
 
 # ---- values of a good row ------------------------------------------------------------------------
 
+TEXTS = ("text", "code")  # the column kinds read as text (a code compared in its half-width form)
+
 
 class Base:
     """Good rows for a spec: the corpus changes one cell of them at a time.
@@ -85,7 +87,7 @@ class Base:
         self.today = today
         self.variant = variant
         keys = set(spec.key)
-        self.text_keys = [c for c in self.columns if c.field in keys and c.kind == "text" and not is_code(c, keys)]
+        self.text_keys = [c for c in self.columns if c.field in keys and c.kind in TEXTS and not is_code(c, keys)]
         date_keys = [c for c in self.columns if c.field in keys and c.kind == "date"]
         # Without a text key, rows are told apart by a date of the key (a duty roster: one day a row).
         self.vary_date = date_keys[0] if not self.text_keys and date_keys else None
@@ -98,15 +100,10 @@ class Base:
         example = column.example
         if is_code(column, keys):
             return self.own_code
-        if (
-            self.variant.endswith("-bare")
-            and column.kind == "text"
-            and not column.required
-            and column.field not in keys
-        ):
+        if self.variant.endswith("-bare") and column.kind in TEXTS and not column.required and column.field not in keys:
             # Optional text may name another record (关联预案, 排查行动) that the uploader does not have.
             return ""
-        if column.kind == "text":
+        if column.kind in TEXTS:
             text = example if self.variant.startswith("examples") and isinstance(example, str) and example else None
             text = text or f"测试{column.header}"
             if column in self.text_keys:

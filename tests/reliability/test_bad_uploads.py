@@ -183,7 +183,7 @@ def test_columns_fit_the_database(kind):
             continue
         base = getattr(field, "base_field", field)
         limit = getattr(base, "max_length", None)
-        if column.kind == "text" and limit and column.max_length > limit:
+        if column.kind in ("text", "code") and limit and column.max_length > limit:
             problems.append(f"{column.header}: up to {column.max_length} characters, the field holds {limit}")
         if column.kind in ("choice", "multi"):
             values = {v for v, _label in column.choices}

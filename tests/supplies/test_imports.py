@@ -53,7 +53,7 @@ def upload(client, data: bytes):
     return client.post(reverse("emergency:import_upload", args=["supplies"]), {"file": f})
 
 
-def test_template_has_the_design_columns_and_a_category_dropdown():
+def test_template_has_the_design_columns_and_a_category_dropdown(db):
     book = load_workbook(io.BytesIO(template_workbook(spec())))
     sheet = book["应急物资"]
     assert [c.value.lstrip("★") for c in sheet[1]] == HEADERS
