@@ -20,15 +20,17 @@ from .storage import StorageUnavailable
 def start_import(spec: ImportSpec, user: User, name: str, data: bytes) -> ImportJob:
     """Keep the upload and validate it: a large file by a worker, a small one in the request. Raises
     StorageUnavailable, keeping nothing, when the media directory takes no more."""
-    job = ImportJob.objects.create(
+    job = ImportJob(
         organization=user.organization,
         kind=spec.kind,
         original_name=name[:255],
-        file=ContentFile(data, name=name),
         created_by=user,
         updated_by=user,
         status=JobStatus.RUNNING,
     )
+    # The file first, outside the row's save: a refused write leaves no row and no broken transaction.
+    job.file.save(name, ContentFile(data), save=False)
+    job.save()
     _validate(job, background=_data_rows_estimate(data) > settings.IMPORT_BACKGROUND_ROWS)
     return job
 
