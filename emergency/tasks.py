@@ -20,29 +20,52 @@ from .storage import StorageUnavailable
 def start_import(spec: ImportSpec, user: User, name: str, data: bytes) -> ImportJob:
     """Keep the upload and validate it: a large file by a worker, a small one in the request. Raises
     StorageUnavailable, keeping nothing, when the media directory takes no more."""
-    job = ImportJob.objects.create(
+    background = _data_rows_estimate(len(data)) > settings.IMPORT_BACKGROUND_ROWS
+    job = ImportJob(
         organization=user.organization,
         kind=spec.kind,
         original_name=name[:255],
-        file=ContentFile(data, name=name),
         created_by=user,
         updated_by=user,
-        status=JobStatus.RUNNING,
+        status=JobStatus.QUEUED if background else JobStatus.RUNNING,
     )
-    _validate(job, background=_data_rows_estimate(data) > settings.IMPORT_BACKGROUND_ROWS)
+    # The file first, outside the row's save: a refused write leaves no row and no broken transaction.
+    job.file.save(name, ContentFile(data), save=False)
+    job.save()
+    run_step(job)
     return job
 
 
-def _data_rows_estimate(data: bytes) -> int:
+def _data_rows_estimate(size: int) -> int:
     # Worth a background job when the file is big; about 60 bytes a row in a packed xlsx.
-    return len(data) // 60
+    return size // 60
 
 
-def _validate(job: ImportJob, background: bool) -> None:
-    if background:
-        job.status, job.progress, job.attempts = JobStatus.QUEUED, 0, 0
-        job.save(update_fields=["status", "progress", "attempts", "message", "updated_at"])
+def confirm_import(job: ImportJob) -> None:
+    """Inside the confirming request's transaction, with the job locked: mark it confirmed; the
+    caller then runs its step (run_step)."""
+    job.confirmed_at = timezone.now()
+    _restart(job, background=job.total_rows > settings.IMPORT_BACKGROUND_ROWS)
+
+
+def retry_import(job: ImportJob) -> None:
+    """As confirm_import, for a step that failed for a reason not the file's: it starts again."""
+    rows = job.total_rows if job.confirmed_at else _data_rows_estimate(job.file.size)
+    _restart(job, background=rows > settings.IMPORT_BACKGROUND_ROWS)
+
+
+def _restart(job: ImportJob, background: bool) -> None:
+    job.status = JobStatus.QUEUED if background else JobStatus.RUNNING
+    job.progress, job.attempts, job.message = 0, 0, ""
+    job.save(update_fields=["confirmed_at", "status", "progress", "attempts", "message", "updated_at"])
+
+
+def run_step(job: ImportJob) -> None:
+    """Do the job's next step: send it to a worker once committed (a large file), or do it here."""
+    if job.status == JobStatus.QUEUED:
         jobs.send_on_commit(job)
+    elif job.confirmed_at:
+        run_apply(job)
     else:
         run_validation(job)
 
@@ -68,29 +91,6 @@ def run_validation(job: ImportJob) -> Validation:
     job.progress, job.lease_until = 100, None
     job.save()
     return result
-
-
-def confirm_import(job: ImportJob) -> None:
-    """Inside the confirming request's transaction, with the job locked: mark it confirmed, and once
-    committed write it here (a small file) or send it to a worker (a large one)."""
-    background = job.total_rows > settings.IMPORT_BACKGROUND_ROWS
-    job.confirmed_at = timezone.now()
-    job.status = JobStatus.QUEUED if background else JobStatus.RUNNING
-    job.progress, job.attempts, job.message = 0, 0, ""
-    job.save(update_fields=["confirmed_at", "status", "progress", "attempts", "message", "updated_at"])
-    if background:
-        jobs.send_on_commit(job)
-    else:
-        transaction.on_commit(lambda: run_apply(job))
-
-
-def retry_import(job: ImportJob) -> None:
-    """Take again from its start the step that failed for a reason not the file's."""
-    job.message = ""
-    if job.confirmed_at:
-        confirm_import(job)
-    else:
-        _validate(job, background=job.file.size // 60 > settings.IMPORT_BACKGROUND_ROWS)
 
 
 def run_apply(job: ImportJob) -> None:

@@ -505,6 +505,7 @@ def import_confirm(request, pk):
             messages.error(request, _("这个导入不能再确认（状态：%(s)s）") % {"s": job.get_status_display()})
             return redirect(job.get_absolute_url())
         tasks.confirm_import(job)
+    tasks.run_step(job)
     return redirect(job.get_absolute_url())
 
 
@@ -519,8 +520,9 @@ def import_retry(request, pk):
         )
         if not job.can_retry:
             messages.error(request, _("这个导入不能重试（状态：%(s)s）") % {"s": job.get_status_display()})
-        else:
-            tasks.retry_import(job)
+            return redirect(job.get_absolute_url())
+        tasks.retry_import(job)
+    tasks.run_step(job)
     return redirect(job.get_absolute_url())
 
 

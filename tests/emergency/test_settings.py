@@ -82,3 +82,23 @@ def test_the_wsgi_module_warms_the_process_without_the_database():
     templates = Path(settings.TEMPLATES[0]["DIRS"][0])
     names = {str(path.relative_to(templates)) for path in templates.rglob("*.html")}
     assert names and names <= set(loader.get_template_cache)
+
+
+def test_redis_as_deployed_keeps_its_queue_on_disk(tmp_path):
+    from tests.faults import free_port
+    from tests.worker import wait_for
+
+    port = str(free_port())
+    server = subprocess.Popen(
+        ["redis-server", str(ROOT / "deploy" / "redis.conf"), "--port", port, "--bind", "127.0.0.1"]
+        + ["--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    ask = lambda *words: subprocess.run(["redis-cli", "-p", port, *words], capture_output=True, text=True).stdout  # noqa: E731
+    try:
+        wait_for(lambda: ask("ping").strip() == "PONG")
+        assert ask("config", "get", "appendonly").split() == ["appendonly", "yes"]
+        assert ask("config", "get", "appendfsync").split() == ["appendfsync", "everysec"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
