@@ -275,7 +275,7 @@ def compliance(org: Organization, window: Window, schools: bool = False) -> Comp
             periods.append(datetime.date(year, month, 1))
     params = {
         "level": org.depth + 3,  # '/C/D01/S001/' split on '/': '', C, D01, … so a child is at depth + 3
-        "prefix": org.path + "%",
+        "prefix": connection.ops.prep_for_like_query(org.path) + "%",  # a code may hold "_", a LIKE wildcard
         "school": OrganizationKind.SCHOOL,
         "stages": stages,
         "periods": periods,

@@ -17,6 +17,7 @@ import pytest
 from drills.compliance import SchoolRow, Window, compliance, required_periods
 from drills.models import DrillRequirement
 from emergency.models import Stage
+from tests.factories import make_org
 
 from .helpers import make_drill
 
@@ -137,3 +138,13 @@ def test_window_labels_and_months():
     assert WINDOW.label() == "2025年1月至2025年6月"
     assert Window.year(2008).months()[-1] == (2008, 12)
     assert Window.year(2008).end == datetime.date(2009, 1, 1)
+
+
+def test_a_code_with_an_underscore_judges_only_its_own_subtree(tree):
+    """'_' is a LIKE wildcard: district Q_1's report must not take in QX1's schools."""
+    q_1 = make_org("Q_1", parent=tree.city, kind="district")
+    qx1 = make_org("QX1", parent=tree.city, kind="district")
+    own = make_org("Q_1S1", parent=q_1, kind="school", stage=Stage.PRIMARY)
+    make_org("QX1S1", parent=qx1, kind="school", stage=Stage.PRIMARY)
+    result = compliance(q_1, WINDOW, schools=True)
+    assert {s.code for s in result.schools} == {own.code}
