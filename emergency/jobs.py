@@ -107,14 +107,17 @@ def holding_lease(job: BackgroundJob) -> Iterator[None]:
 
 
 def record(job: BackgroundJob, **fields) -> None:
-    """Write the job's final state, trying again while the database is restarting; if it stays away,
-    the lease runs out and the sweeper takes the job back."""
+    """Write how the job failed or stopped, trying again while the database is restarting; if it stays
+    away, the lease runs out and the sweeper takes the job back. A job whose commit landed although
+    its connection dropped stays done."""
     fields.setdefault("lease_until", None)
     for name, value in fields.items():
         setattr(job, name, value)
     for wait in (*RECORD_BACKOFF, None):
         try:
-            type(job).objects.filter(pk=job.pk).update(**fields, updated_at=timezone.now())
+            type(job).objects.filter(pk=job.pk).exclude(status=JobStatus.DONE).update(
+                **fields, updated_at=timezone.now()
+            )
             return
         except (OperationalError, InterfaceError):
             connection.close()
