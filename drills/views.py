@@ -31,6 +31,7 @@ from emergency.generic import (
 from emergency.models import AttachmentKind, Organization
 from emergency.registry import HomeItem
 from emergency.tables import TupleRows
+from emergency.text import CheckedTextMixin
 
 from .compliance import SchoolRow, Window, built_compliance
 from .filters import DrillFilter, DrillScheduleFilter
@@ -175,7 +176,7 @@ class DrillScheduleHistory(RecordHistoryView):
 # ---- compliance -------------------------------------------------------------------------------
 
 
-class ComplianceForm(forms.Form):
+class ComplianceForm(CheckedTextMixin, forms.Form):
     org = forms.CharField(label=_lazy("单位代码"), required=False, max_length=32)
     start = forms.CharField(label=_lazy("起始月份"), required=False, widget=forms.DateInput(attrs={"type": "month"}))
     end = forms.CharField(label=_lazy("截止月份"), required=False, widget=forms.DateInput(attrs={"type": "month"}))

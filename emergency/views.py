@@ -33,6 +33,7 @@ from .generic import (
     RecordForm,
     RecordHistoryView,
     RecordListView,
+    attachment_panels,
     content_disposition,
     excel_response,
 )
@@ -50,6 +51,7 @@ from .models import (
     Role,
 )
 from .tables import DocumentTable, LeadershipGroupTable, OrganizationTable
+from .text import CheckedTextMixin
 
 # ---- home -------------------------------------------------------------------------------------
 
@@ -332,12 +334,16 @@ def document_file(request, pk):
 # ---- attachments ------------------------------------------------------------------------------
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(CheckedTextMixin, forms.Form):
     file = forms.FileField(label=_lazy("文件"))
     kind = forms.ChoiceField(label=_lazy("类别"), choices=AttachmentKind.choices)
 
     IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic")
     DOCUMENT_TYPES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ods", ".odt", ".txt", ".zip")
+
+    def __init__(self, *args, kinds: tuple[tuple[str, str], ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
 
     def clean(self):
         cleaned = super().clean()
@@ -359,10 +365,13 @@ def attachment_add(request, ct, pk):
         raise PermissionDenied
     content_type = get_object_or_404(ContentType, pk=ct)
     model = content_type.model_class()
-    if model is None or not hasattr(model.objects, "visible_to"):
+    kinds = attachment_panels.get(model)
+    if kinds is None:
         raise Http404
     record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
-    form = AttachmentForm(request.POST, request.FILES)
+    if not _editable(record, request.user):
+        raise PermissionDenied(_("只有记录所属单位及其上级可以上传附件"))
+    form = AttachmentForm(request.POST, request.FILES, kinds=kinds)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         Attachment.objects.create(
@@ -384,6 +393,10 @@ def attachment_add(request, ct, pk):
     return redirect(record.get_absolute_url())
 
 
+def _editable(record, user) -> bool:
+    return type(record).objects.editable_by(user).filter(pk=record.pk).exists()
+
+
 @login_required
 def attachment_file(request, pk):
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
@@ -397,6 +410,8 @@ def attachment_delete(request, pk):
     if not request.user.can_write:
         raise PermissionDenied
     record = attachment.record
+    if record is not None and not _editable(record, request.user):
+        raise PermissionDenied(_("只有记录所属单位及其上级可以删除附件"))
     attachment.delete()
     messages.success(request, _("已删除附件"))
     return redirect(record.get_absolute_url() if record else "home")
@@ -418,7 +433,7 @@ def import_template(request, kind):
     return excel_response(template_workbook(spec), f"{spec.label}导入模板.xlsx")
 
 
-class UploadForm(forms.Form):
+class UploadForm(CheckedTextMixin, forms.Form):
     file = forms.FileField(label=_lazy("Excel 文件"), help_text=_lazy("支持 .xlsx、.xls、WPS（.et）和 .ods"))
 
 
