@@ -29,6 +29,7 @@ from emergency.generic import (
     excel_response,
 )
 from emergency.models import AttachmentKind, Organization
+from emergency.queries import check_day
 from emergency.registry import HomeItem
 from emergency.tables import TupleRows
 from emergency.text import CheckedTextMixin
@@ -191,9 +192,11 @@ class ComplianceForm(CheckedTextMixin, forms.Form):
         if not text:
             return None
         try:
-            return datetime.datetime.strptime(text.strip()[:7], "%Y-%m").date()
+            return check_day(datetime.datetime.strptime(text.strip()[:7], "%Y-%m").date())
         except ValueError:
             raise forms.ValidationError({field: _("月份格式应为 2026-03")}) from None
+        except forms.ValidationError as exc:
+            raise forms.ValidationError({field: exc.messages}) from None
 
     def clean(self):
         cleaned = super().clean()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import OrganizationCodeField, RecordForm
 from emergency.models import GroupRole, LeadershipMember, Organization
+from emergency.queries import FIRST_YEAR, LAST_YEAR, DayField
 from emergency.text import CheckedTextMixin
 
 from . import roster
@@ -31,7 +32,7 @@ def parse_month(text: str) -> tuple[int, int]:
         datetime.date(year, month, 1)
     except (ValueError, AttributeError):
         raise ValidationError(_("月份格式应为 2026-03")) from None
-    if not 1949 <= year <= 2100:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationError(_("月份超出范围"))
     return year, month
 
@@ -294,8 +295,8 @@ class PeriodForm(CheckedTextMixin, forms.Form):
     """An organisation and a period of duty days, for the coverage check."""
 
     org = forms.CharField(label=_lazy("单位代码"), max_length=32, required=False, help_text=_lazy("留空表示本单位"))
-    start = forms.DateField(label=_lazy("开始日期"), widget=DATE_INPUT)
-    end = forms.DateField(label=_lazy("结束日期"), widget=DATE_INPUT)
+    start = DayField(label=_lazy("开始日期"), widget=DATE_INPUT)
+    end = DayField(label=_lazy("结束日期"), widget=DATE_INPUT)
 
     MAX_DAYS = 366
 

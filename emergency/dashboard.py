@@ -36,6 +36,7 @@ from django_tables2 import RequestConfig
 from . import cache, registry
 from .models import LeadershipGroup, Organization, OrganizationKind
 from .parallel import side_by_side
+from .queries import query_year
 from .summary import child_code, rate, year_range
 from .tables import RowsTable
 
@@ -254,10 +255,7 @@ def dashboard(request):
         org = user.organization or visible.filter(parent__isnull=True).order_by("code").first()
         if org is None:
             raise Http404
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
+    year = query_year(request, timezone.localdate().year)
     figures = built_panels(org, year)
     built, rows = figures.value
     table = children_table(request, year, built, rows)

@@ -38,6 +38,7 @@ from pghistory.models import Events
 from . import registry
 from .excel import XLSX_CONTENT_TYPE, SheetSpec, workbook_bytes
 from .models import Attachment, Organization, OrganizationKind, User
+from .queries import YearField
 from .text import CheckedTextMixin
 
 # ---- scope ------------------------------------------------------------------------------------
@@ -425,6 +426,10 @@ class QuickSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
+class YearFilter(django_filters.Filter):
+    field_class = YearField
+
+
 class RecordFilterSet(django_filters.FilterSet):
     """Filters every record list has: year (on the model's `date_field`), an organisation's subtree,
     and free text over `search_fields`."""
@@ -432,7 +437,7 @@ class RecordFilterSet(django_filters.FilterSet):
     date_field: str | None = None
     search_fields: tuple[str, ...] = ()
 
-    year = django_filters.NumberFilter(label=_lazy("年度"), method="filter_year")
+    year = YearFilter(label=_lazy("年度"), method="filter_year")
     org = django_filters.ModelChoiceFilter(
         label=_lazy("单位（含下级）"), queryset=Organization.objects.none(), method="filter_org", widget=QuickSelect
     )
