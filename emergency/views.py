@@ -52,6 +52,7 @@ from .models import (
 )
 from .tables import DocumentTable, LeadershipGroupTable, OrganizationTable
 from .text import CheckedTextMixin
+from .uploads import DOCUMENT_TYPES, IMAGE_TYPES, check_file
 
 # ---- home -------------------------------------------------------------------------------------
 
@@ -296,8 +297,8 @@ class DocumentForm(RecordForm):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if upload and hasattr(upload, "size") and upload.size > settings.ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(_("文件超过 %(n)d MB") % {"n": settings.ATTACHMENT_MAX_BYTES // 1_000_000})
+        if upload and hasattr(upload, "size"):
+            check_file(upload, DOCUMENT_TYPES)
         if upload and hasattr(upload, "content_type"):
             self.instance.original_name = upload.name[:255]
         return upload
@@ -338,9 +339,6 @@ class AttachmentForm(CheckedTextMixin, forms.Form):
     file = forms.FileField(label=_lazy("文件"))
     kind = forms.ChoiceField(label=_lazy("类别"), choices=AttachmentKind.choices)
 
-    IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic")
-    DOCUMENT_TYPES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ods", ".odt", ".txt", ".zip")
-
     def __init__(self, *args, kinds: tuple[tuple[str, str], ...], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kinds
@@ -350,11 +348,10 @@ class AttachmentForm(CheckedTextMixin, forms.Form):
         upload, kind = cleaned.get("file"), cleaned.get("kind")
         if upload is None or kind is None:
             return cleaned
-        if upload.size > settings.ATTACHMENT_MAX_BYTES:
-            self.add_error("file", _("文件超过 %(n)d MB") % {"n": settings.ATTACHMENT_MAX_BYTES // 1_000_000})
-        allowed = self.DOCUMENT_TYPES if kind == AttachmentKind.DOCUMENT else self.IMAGE_TYPES
-        if not upload.name.lower().endswith(allowed):
-            self.add_error("file", _("不支持的文件类型，可上传：%(t)s") % {"t": " ".join(allowed)})
+        try:
+            check_file(upload, DOCUMENT_TYPES if kind == AttachmentKind.DOCUMENT else IMAGE_TYPES)
+        except forms.ValidationError as exc:
+            self.add_error("file", exc)
         return cleaned
 
 

@@ -32,3 +32,15 @@ def test_a_form_saves_ordinary_text_with_line_breaks(client, personas):
 def test_imports_and_forms_share_the_rule():
     assert text_problem("甲\x0b乙") == text_problem("\x01")
     assert text_problem("多行\n文字\r\n") is None
+
+
+@pytest.mark.parametrize("name", ["page.html", "logo.svg", "setup.exe"])
+def test_documents_refuse_files_a_browser_or_a_computer_would_run(client, personas, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(personas.officer_a)
+    data = {"organization": "SA1", "title": "工作方案", "kind": "rules", "issued_on": "2026-01-05"}
+    data["file"] = SimpleUploadedFile(name, b"<svg onload=alert(1)>")
+    response = client.post(reverse("emergency:document_add"), data)
+    assert response.status_code == 200 and "不支持的文件类型" in response.content.decode()
+    assert not Document.objects.exists()
