@@ -160,10 +160,6 @@ class DrillScheduleQuerySet(RecordQuerySet):
         named = ScheduledSchool.objects.filter(schedule=OuterRef("pk"), organization__path__startswith=path)
         return self.filter(Q(organization__path__startswith=path) | Exists(named))
 
-    def editable_by(self, user) -> DrillScheduleQuerySet:
-        """Only the owner's subtree changes a schedule; a school named in it only reads it."""
-        return super().visible_to(user)
-
     def for_list(self, user) -> DrillScheduleQuerySet:
         """With the number of named schools in the user's scope, and how many have held the drill."""
         scope = Q()

@@ -29,8 +29,10 @@ from emergency.generic import (
     excel_response,
 )
 from emergency.models import AttachmentKind, Organization
+from emergency.queries import check_day
 from emergency.registry import HomeItem
 from emergency.tables import TupleRows
+from emergency.text import CheckedTextMixin
 from emergency.years import record_span
 
 from .compliance import SchoolRow, Window, built_compliance
@@ -176,7 +178,7 @@ class DrillScheduleHistory(RecordHistoryView):
 # ---- compliance -------------------------------------------------------------------------------
 
 
-class ComplianceForm(forms.Form):
+class ComplianceForm(CheckedTextMixin, forms.Form):
     org = forms.CharField(label=_lazy("单位代码"), required=False, max_length=32)
     start = forms.CharField(label=_lazy("起始月份"), required=False, widget=forms.DateInput(attrs={"type": "month"}))
     end = forms.CharField(label=_lazy("截止月份"), required=False, widget=forms.DateInput(attrs={"type": "month"}))
@@ -191,9 +193,11 @@ class ComplianceForm(forms.Form):
         if not text:
             return None
         try:
-            return datetime.datetime.strptime(text.strip()[:7], "%Y-%m").date()
+            return check_day(datetime.datetime.strptime(text.strip()[:7], "%Y-%m").date())
         except ValueError:
             raise forms.ValidationError({field: _("月份格式应为 2026-03")}) from None
+        except forms.ValidationError as exc:
+            raise forms.ValidationError({field: exc.messages}) from None
 
     def clean(self):
         cleaned = super().clean()

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import OrganizationCodeField, RecordForm
 from emergency.models import GroupRole, LeadershipMember, Organization
+from emergency.queries import FIRST_YEAR, LAST_YEAR, DayField
+from emergency.text import CheckedTextMixin
 
 from . import roster
 from .choices import ReportStage, ShiftKind, SwapPosition
@@ -30,7 +32,7 @@ def parse_month(text: str) -> tuple[int, int]:
         datetime.date(year, month, 1)
     except (ValueError, AttributeError):
         raise ValidationError(_("月份格式应为 2026-03")) from None
-    if not 1949 <= year <= 2100:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationError(_("月份超出范围"))
     return year, month
 
@@ -99,7 +101,7 @@ class DutyLogForm(RecordForm):
         return cleaned
 
 
-class SwapForm(forms.Form):
+class SwapForm(CheckedTextMixin, forms.Form):
     """调班 on a shift: who takes whose place, who agreed, and optionally the shift they trade."""
 
     position = forms.ChoiceField(label=_lazy("岗位"), choices=SwapPosition.choices)
@@ -150,7 +152,7 @@ class IncidentForm(RecordForm):
         ]
 
 
-class ReportForm(forms.Form):
+class ReportForm(CheckedTextMixin, forms.Form):
     """The next report of an incident's chain."""
 
     stage = forms.ChoiceField(label=_lazy("报送类别"), choices=ReportStage.choices)
@@ -167,7 +169,7 @@ class ReportForm(forms.Form):
             self.fields["stage"].initial = stages[0]
 
 
-class RosterBuilderForm(forms.Form):
+class RosterBuilderForm(CheckedTextMixin, forms.Form):
     """A month to propose from a leader rotation and an officer rotation."""
 
     organization = OrganizationCodeField(required=False, help_text=_lazy("留空表示本单位"))
@@ -246,7 +248,7 @@ class RosterBuilderForm(forms.Form):
         )
 
 
-class ProposalRowForm(forms.Form):
+class ProposalRowForm(CheckedTextMixin, forms.Form):
     """One row of the editable preview: staff change the leader or officers, or leave a row out."""
 
     keep = forms.BooleanField(label=_lazy("保存"), required=False, initial=True)
@@ -289,12 +291,12 @@ class ProposalRowForm(forms.Form):
 ProposalFormSet = forms.formset_factory(ProposalRowForm, extra=0, max_num=100, validate_max=True)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(CheckedTextMixin, forms.Form):
     """An organisation and a period of duty days, for the coverage check."""
 
     org = forms.CharField(label=_lazy("单位代码"), max_length=32, required=False, help_text=_lazy("留空表示本单位"))
-    start = forms.DateField(label=_lazy("开始日期"), widget=DATE_INPUT)
-    end = forms.DateField(label=_lazy("结束日期"), widget=DATE_INPUT)
+    start = DayField(label=_lazy("开始日期"), widget=DATE_INPUT)
+    end = DayField(label=_lazy("结束日期"), widget=DATE_INPUT)
 
     MAX_DAYS = 366
 

@@ -8,7 +8,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +27,8 @@ from emergency.generic import (
     excel_response,
 )
 from emergency.models import Organization
+from emergency.queries import query_year
+from emergency.text import text_problem
 from emergency.years import record_span
 
 from . import conf, coverage, roster
@@ -56,6 +58,8 @@ def _org_in_scope(request, code: str | None) -> Organization | None:
     code = (code or "").strip()
     if not code:
         return request.user.organization
+    if text_problem(code):
+        raise BadRequest(text_problem(code))
     return get_object_or_404(Organization.objects.visible_to(request.user), code=code)
 
 
@@ -330,8 +334,8 @@ def responsibility_export(request):
     org = _org_in_scope(request, request.GET.get("org"))
     if org is None:
         raise Http404
-    if request.GET.get("year", "").isdigit():
-        year = int(request.GET["year"])
+    if request.GET.get("year"):
+        year = query_year(request, 0)
         first, last, period = datetime.date(year, 1, 1), datetime.date(year, 12, 31), f"{year}年"
     else:
         year, month = _month_param(request)

@@ -26,6 +26,7 @@ from .models import Organization
 from .parallel import side_by_side
 from .registry import Period
 from .summary import CHAPTERS, CHINESE_NUMBERS, DETAIL_ROW_LIMIT, Section, Table, sections
+from .text import writable
 
 DEFAULT_NOTICE = "上级关于开展应急管理工作检查的通知"
 
@@ -147,7 +148,7 @@ def word_document(text: str) -> bytes:
     style = doc.styles["Normal"]
     style.font.name = "SimSun"
     style.font.size = Pt(12)
-    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    paragraphs = [p.strip() for p in writable(text).split("\n\n") if p.strip()]
     for index, paragraph in enumerate(paragraphs):
         para = doc.add_paragraph()
         run = para.add_run(paragraph)

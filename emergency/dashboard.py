@@ -36,6 +36,7 @@ from django_tables2 import RequestConfig
 from . import cache, registry
 from .models import LeadershipGroup, Organization, OrganizationKind
 from .parallel import side_by_side
+from .queries import query_year
 from .registry import Period, Rate
 from .summary import child_code, share, year_range
 from .tables import RowsTable
@@ -322,10 +323,7 @@ def dashboard(request):
         if org is None:
             raise Http404
     span = record_span()
-    try:
-        year = int(request.GET.get("year") or span.latest_year)
-    except ValueError:
-        raise Http404 from None
+    year = query_year(request, span.latest_year)
     figures = built_panels(org, year)
     built, rows = figures.value
     table = children_table(request, year, built, rows) if org.kind != OrganizationKind.SCHOOL else None

@@ -23,9 +23,10 @@ import xlsxwriter
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from python_calamine import CalamineWorkbook
+
+from .text import writable
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -123,7 +124,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(value: str) -> str:
-    """Text that a spreadsheet would run as a formula gets a leading quote (the ASVS rule)."""
+    """Text as a workbook can hold it, and a leading quote on what it would run as a formula (ASVS)."""
+    value = writable(value)
     if value and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
@@ -232,7 +234,7 @@ class SheetWriter:
             elif kind is datetime.date:
                 ws.write_datetime(row, column, value, style or self.formats[kind])
             else:  # text, and lazy translations and the like as text
-                ws.write_string(row, column, safe_text(ILLEGAL_CHARACTERS_RE.sub("", str(value))), style)
+                ws.write_string(row, column, safe_text(str(value)), style)
         self.row = row + 1
 
     def skip(self) -> None:

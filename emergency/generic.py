@@ -38,6 +38,8 @@ from pghistory.models import Events
 from . import registry
 from .excel import XLSX_CONTENT_TYPE, SheetSpec, workbook_bytes
 from .models import Attachment, Organization, OrganizationKind, User
+from .queries import YearField
+from .text import CheckedTextMixin
 
 # ---- scope ------------------------------------------------------------------------------------
 
@@ -132,7 +134,7 @@ class OrganizationCodeField(forms.CharField):
         return org
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(CheckedTextMixin, forms.ModelForm):
     """A model form that knows its user: every choice of organisation or record is in scope."""
 
     organization = OrganizationCodeField(help_text=_lazy("留空表示本单位"), required=False)
@@ -267,12 +269,21 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename*=UTF-8''{quote(filename)}"
 
 
+# The models whose detail page has an attachments panel, with its kinds: the only ones that take files.
+attachment_panels: dict[type[models.Model], tuple[tuple[str, str], ...]] = {}
+
+
 class RecordDetailView(ScopedMixin, generic.DetailView):
     action = "detail"
     # Field names shown on the page; by default every editable field of the model.
     fields: list[str] | None = None
     # The kinds of file this record takes (AttachmentKind choices); none: no attachments panel.
     attachment_kinds: tuple[tuple[str, str], ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.attachment_kinds:
+            attachment_panels[cls.model] = cls.attachment_kinds
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -415,6 +426,10 @@ class QuickSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
+class YearFilter(django_filters.Filter):
+    field_class = YearField
+
+
 class RecordFilterSet(django_filters.FilterSet):
     """Filters every record list has: year (on the model's `date_field`), an organisation's subtree,
     and free text over `search_fields`."""
@@ -422,7 +437,7 @@ class RecordFilterSet(django_filters.FilterSet):
     date_field: str | None = None
     search_fields: tuple[str, ...] = ()
 
-    year = django_filters.NumberFilter(label=_lazy("年度"), method="filter_year")
+    year = YearFilter(label=_lazy("年度"), method="filter_year")
     org = django_filters.ModelChoiceFilter(
         label=_lazy("单位（含下级）"), queryset=Organization.objects.none(), method="filter_org", widget=QuickSelect
     )

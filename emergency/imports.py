@@ -32,9 +32,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .excel import FORMULA_PREFIXES, HEADER_FILL, HEADER_FONT, SheetSpec, WorkbookError, read_sheets, safe_text
 from .models import ChoiceSynonym, Organization
+from .text import text_problem
 
 MAX_ERRORS_KEPT = 500
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class CellError(Exception):
@@ -280,8 +280,8 @@ class ImportSpec:
 
     # ---- reading -------------------------------------------------------------------------
     def parse_cell(self, column: Column, raw: Any, ctx: ImportContext) -> Any:
-        if isinstance(raw, str) and CONTROL_CHARACTERS.search(raw):
-            raise CellError(_("含有不可见的控制字符，请删除后重新上传"))
+        if isinstance(raw, str) and (problem := text_problem(raw)):
+            raise CellError(problem)
         if is_blank(raw):
             if column.kind == "org":
                 if ctx.default_org is None:
@@ -596,7 +596,7 @@ def validate(
         code_text(r[i])
         for _n, r in data_rows
         for i in org_columns
-        if i < len(r) and not is_blank(r[i]) and not CONTROL_CHARACTERS.search(str(r[i]))
+        if i < len(r) and not is_blank(r[i]) and not text_problem(str(r[i]))
     }
     ctx.orgs_by_code = {o.code: o for o in ctx.visible_orgs().filter(code__any_of=codes)}
     if ctx.default_org is not None:

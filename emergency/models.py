@@ -292,6 +292,11 @@ class RecordQuerySet(models.QuerySet):
             return self.none()
         return self.filter(organization__path__startswith=user.organization.path)
 
+    def editable_by(self, user) -> RecordQuerySet:
+        """Records the user may change or attach files to: their own subtree, even where a model's
+        visible_to is wider (a campaign or schedule from above is read below, never changed)."""
+        return RecordQuerySet.visible_to(self, user)
+
     def in_subtree(self, org: Organization) -> RecordQuerySet:
         return self.filter(organization__path__startswith=org.path)
 

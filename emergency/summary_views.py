@@ -20,12 +20,13 @@ from . import compiler, tasks
 from .excel import XLSX_CONTENT_TYPE
 from .generic import OrganizationCodeField, download_response
 from .models import JobStatus, Organization, SummaryRun
+from .text import CheckedTextMixin, text_problem
 from .years import record_span
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class SummaryRequestForm(forms.Form):
+class SummaryRequestForm(CheckedTextMixin, forms.Form):
     organization = OrganizationCodeField(required=False, help_text=_lazy("留空表示本单位；可选本辖区内的下级单位"))
     year = forms.IntegerField(label=_lazy("年度"), min_value=2000, max_value=2100)
     notice = forms.CharField(
@@ -112,10 +113,13 @@ def _writable_run(request, pk) -> SummaryRun:
 def summary_edit(request, pk):
     with transaction.atomic():
         run = _writable_run(request, pk)
+        narrative = request.POST.get("narrative", "").replace("\r\n", "\n").strip()
         if run.is_final or run.status != JobStatus.DONE:
             messages.error(request, _("已定稿或尚未编制完成的总结不能修改"))
+        elif problem := text_problem(narrative):
+            messages.error(request, problem)
         else:
-            run.narrative = request.POST.get("narrative", "").replace("\r\n", "\n").strip()
+            run.narrative = narrative
             run.updated_by = request.user
             run.save(update_fields=["narrative", "updated_by", "updated_at"])
             messages.success(request, _("总结正文已保存"))

@@ -33,6 +33,7 @@ from .generic import (
     RecordForm,
     RecordHistoryView,
     RecordListView,
+    attachment_panels,
     content_disposition,
     excel_response,
 )
@@ -53,6 +54,8 @@ from .models import (
 )
 from .storage import StorageUnavailable
 from .tables import DocumentTable, LeadershipGroupTable, OrganizationTable
+from .text import CheckedTextMixin
+from .uploads import DOCUMENT_TYPES, IMAGE_TYPES, check_file
 
 # ---- home -------------------------------------------------------------------------------------
 
@@ -310,8 +313,8 @@ class DocumentForm(RecordForm):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if upload and hasattr(upload, "size") and upload.size > settings.ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(_("文件超过 %(n)d MB") % {"n": settings.ATTACHMENT_MAX_BYTES // 1_000_000})
+        if upload and hasattr(upload, "size"):
+            check_file(upload, DOCUMENT_TYPES)
         if upload and hasattr(upload, "content_type"):
             self.instance.original_name = upload.name[:255]
         return upload
@@ -348,23 +351,23 @@ def document_file(request, pk):
 # ---- attachments ------------------------------------------------------------------------------
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(CheckedTextMixin, forms.Form):
     file = forms.FileField(label=_lazy("文件"))
     kind = forms.ChoiceField(label=_lazy("类别"), choices=AttachmentKind.choices)
 
-    IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic")
-    DOCUMENT_TYPES = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ods", ".odt", ".txt", ".zip")
+    def __init__(self, *args, kinds: tuple[tuple[str, str], ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
 
     def clean(self):
         cleaned = super().clean()
         upload, kind = cleaned.get("file"), cleaned.get("kind")
         if upload is None or kind is None:
             return cleaned
-        if upload.size > settings.ATTACHMENT_MAX_BYTES:
-            self.add_error("file", _("文件超过 %(n)d MB") % {"n": settings.ATTACHMENT_MAX_BYTES // 1_000_000})
-        allowed = self.DOCUMENT_TYPES if kind == AttachmentKind.DOCUMENT else self.IMAGE_TYPES
-        if not upload.name.lower().endswith(allowed):
-            self.add_error("file", _("不支持的文件类型，可上传：%(t)s") % {"t": " ".join(allowed)})
+        try:
+            check_file(upload, DOCUMENT_TYPES if kind == AttachmentKind.DOCUMENT else IMAGE_TYPES)
+        except forms.ValidationError as exc:
+            self.add_error("file", exc)
         return cleaned
 
 
@@ -375,10 +378,13 @@ def attachment_add(request, ct, pk):
         raise PermissionDenied
     content_type = get_object_or_404(ContentType, pk=ct)
     model = content_type.model_class()
-    if model is None or not hasattr(model.objects, "visible_to"):
+    kinds = attachment_panels.get(model)
+    if kinds is None:
         raise Http404
     record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
-    form = AttachmentForm(request.POST, request.FILES)
+    if not _editable(record, request.user):
+        raise PermissionDenied(_("只有记录所属单位及其上级可以上传附件"))
+    form = AttachmentForm(request.POST, request.FILES, kinds=kinds)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         Attachment.objects.create(
@@ -400,6 +406,10 @@ def attachment_add(request, ct, pk):
     return redirect(record.get_absolute_url())
 
 
+def _editable(record, user) -> bool:
+    return type(record).objects.editable_by(user).filter(pk=record.pk).exists()
+
+
 @login_required
 def attachment_file(request, pk):
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
@@ -413,6 +423,8 @@ def attachment_delete(request, pk):
     if not request.user.can_write:
         raise PermissionDenied
     record = attachment.record
+    if record is not None and not _editable(record, request.user):
+        raise PermissionDenied(_("只有记录所属单位及其上级可以删除附件"))
     attachment.delete()
     messages.success(request, _("已删除附件"))
     return redirect(record.get_absolute_url() if record else "home")
@@ -434,7 +446,7 @@ def import_template(request, kind):
     return excel_response(template_workbook(spec, request.user), f"{spec.label}导入模板.xlsx")
 
 
-class UploadForm(forms.Form):
+class UploadForm(CheckedTextMixin, forms.Form):
     file = forms.FileField(label=_lazy("Excel 文件"), help_text=_lazy("支持 .xlsx、.xls、WPS（.et）和 .ods"))
 
 

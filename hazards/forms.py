@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import OrganizationCodeField, RecordForm
 from emergency.models import Organization
+from emergency.text import CheckedTextMixin
 
 from .choices import CampaignKind
 from .models import Department, FocusPeriod, Hazard, InspectionCampaign, local_today
@@ -117,7 +118,7 @@ class HazardForm(RecordForm):
         return cleaned
 
 
-class ActionForm(forms.Form):
+class ActionForm(CheckedTextMixin, forms.Form):
     """What a step of the loop may carry; the hazard itself decides what each step requires."""
 
     comment = forms.CharField(label=_lazy("意见或说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -127,7 +128,7 @@ class ActionForm(forms.Form):
     measures = forms.CharField(label=_lazy("整改措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(CheckedTextMixin, forms.Form):
     text = forms.CharField(
         label=_lazy("督办要求"),
         required=False,
@@ -139,11 +140,11 @@ class NoticeForm(forms.Form):
     )
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(CheckedTextMixin, forms.Form):
     reply = forms.CharField(label=_lazy("回复"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CampaignReportForm(forms.Form):
+class CampaignReportForm(CheckedTextMixin, forms.Form):
     reported_on = forms.DateField(label=_lazy("上报日期"), widget=forms.DateInput(attrs={"type": "date"}))
     inspected_by = forms.CharField(label=_lazy("检查人员"), max_length=100, required=False)
     note = forms.CharField(label=_lazy("排查情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -155,7 +156,7 @@ class CampaignReportForm(forms.Form):
         return day
 
 
-class SignoffForm(forms.Form):
+class SignoffForm(CheckedTextMixin, forms.Form):
     signed_by = forms.CharField(label=_lazy("签字人"), max_length=50)
     signed_on = forms.DateField(label=_lazy("签字日期"), widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -77,10 +77,6 @@ class InspectionCampaignQuerySet(RecordQuerySet):
             return super().visible_to(user)
         return self.filter(Q(organization__path__startswith=user.organization.path) | self._covering(user.organization))
 
-    def managed_by(self, user) -> InspectionCampaignQuerySet:
-        """Campaigns the user may change: organised in their own subtree."""
-        return super().visible_to(user)
-
     def covering(self, org: Organization) -> InspectionCampaignQuerySet:
         """Campaigns an organisation takes part in: its own, or organised above it with it in scope."""
         return self.filter(self._covering(org))

@@ -86,7 +86,7 @@ class InspectionCampaignDetail(RecordDetailView):
         context["scope"] = sorted(campaign.scope.all(), key=lambda o: o.path)
         context["signoffs"] = list(campaign.signoffs.select_related("department")) if campaign.kind == "joint" else []
         context["can_manage"] = (
-            user.can_write and InspectionCampaign.objects.managed_by(user).filter(pk=campaign.pk).exists()
+            user.can_write and InspectionCampaign.objects.editable_by(user).filter(pk=campaign.pk).exists()
         )
         context.update(campaign_progress(campaign, user))
         org = user.organization
@@ -158,7 +158,7 @@ class CampaignObjectMixin:
     """A campaign organised above the user is visible to them but changed only by its organiser."""
 
     def get_queryset(self):
-        return InspectionCampaign.objects.managed_by(self.request.user)
+        return InspectionCampaign.objects.editable_by(self.request.user)
 
     def get_object(self, queryset=None):
         if "pk" not in self.kwargs:
@@ -221,7 +221,7 @@ def campaign_signoff(request, pk):
     campaign = signoff.campaign
     if (
         not request.user.can_write
-        or not InspectionCampaign.objects.managed_by(request.user).filter(pk=campaign.pk).exists()
+        or not InspectionCampaign.objects.editable_by(request.user).filter(pk=campaign.pk).exists()
     ):
         raise PermissionDenied(_("只有组织单位可以登记部门会签"))
     form = SignoffForm(request.POST)

@@ -1,28 +1,19 @@
 from __future__ import annotations
 
-import posixpath
-
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import RecordForm
+from emergency.uploads import TEXT_TYPES, check_file
 
 from .choices import EventType
 from .models import EmergencyPlan
 
-# The plan's text: PDF, Word or WPS (the core's attachment form takes the same for documents).
-PLAN_FILE_TYPES = (".pdf", ".doc", ".docx", ".wps", ".odt", ".rtf", ".txt")
-
 
 def check_plan_file(upload) -> None:
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise forms.ValidationError(_("文件超过 %(n)d MB") % {"n": settings.ATTACHMENT_MAX_BYTES // 1_000_000})
-    if posixpath.splitext(upload.name.lower())[1] not in PLAN_FILE_TYPES:
-        raise forms.ValidationError(
-            _("预案文本只能是 PDF、Word 或 WPS 文件（%(t)s）") % {"t": " ".join(PLAN_FILE_TYPES)}
-        )
+    """The plan's text: PDF, Word or WPS."""
+    check_file(upload, TEXT_TYPES)
 
 
 class EmergencyPlanForm(RecordForm):

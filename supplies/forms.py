@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import OrganizationCodeField, RecordForm
 from emergency.models import Organization, OrganizationKind
+from emergency.text import CheckedTextMixin
 
 from .choices import MovementKind
 from .models import MaintenanceRecord, ReserveStandard, Stock, SupplyCensus, SupplyItem
 
 
-class SupplyItemForm(forms.ModelForm):
+class SupplyItemForm(CheckedTextMixin, forms.ModelForm):
     class Meta:
         model = SupplyItem
         fields = ["name", "category", "spec", "unit", "check_interval_days", "notes"]
@@ -59,7 +60,7 @@ class StockForm(RecordForm):
         return cleaned
 
 
-class MovementForm(forms.Form):
+class MovementForm(CheckedTextMixin, forms.Form):
     """One movement of one stock line."""
 
     kind = forms.ChoiceField(label=_lazy("类型"), choices=MovementKind.choices)

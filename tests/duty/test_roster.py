@@ -270,3 +270,16 @@ def test_administrator_keeps_the_holiday_calendar(client, personas):
     )
     assert response.status_code == 302 and str(Holiday.objects.get()) == "2026年10月1日 国庆节"
     assert "国庆节" in client.get(reverse("admin:duty_holiday_changelist")).content.decode()
+
+
+def test_text_stored_with_control_characters_still_exports(client, personas, members):
+    # saved before forms refused them, or by the ORM: a vertical tab pasted out of Word
+    make_shift(personas.tree.city, "2026-05-01", members["王"], officers=("甲\x0b", "乙\x08"))
+    client.force_login(personas.city_staff)
+    month = client.get(reverse("duty:roster_export"), {"org": "C", "month": "2026-05"})
+    assert month.status_code == 200
+    assert load_workbook(io.BytesIO(month.content)).active["F4"].value == "甲、乙"
+    table = client.get(reverse("duty:responsibility_export"), {"org": "C", "year": "2026"})
+    assert table.status_code == 200
+    names = [row[1] for row in load_workbook(io.BytesIO(table.content)).active.iter_rows(min_row=4, values_only=True)]
+    assert "甲" in names and "乙" in names

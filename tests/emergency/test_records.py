@@ -47,10 +47,13 @@ def test_document_file_is_served_only_in_scope(client, personas):
 
 
 def test_attachments_are_uploaded_and_served_in_scope(client, personas):
-    doc = make_document(personas.tree.school_a1)
     from django.contrib.contenttypes.models import ContentType
 
-    ct = ContentType.objects.get_for_model(Document)
+    from drills.models import Drill
+    from tests.reliability.records import make
+
+    doc = make(Drill, personas.tree.school_a1, personas.officer_a)  # a record with an attachments panel
+    ct = ContentType.objects.get_for_model(Drill)
     client.force_login(personas.officer_b)
     photo = ContentFile(b"\x89PNG fake", name="drill.png")
     assert (

@@ -167,3 +167,24 @@ def test_command_writes_the_workbook_and_fails_loudly(tmp_path, known_tree):
     assert (tmp_path / "s.docx").stat().st_size > 0
     with pytest.raises(CommandError, match="单位代码不存在"):
         call_command("compile_summary", "--org", "NOPE", "--year", str(YEAR), "--out", str(out))
+
+
+def test_a_summary_with_control_characters_in_stored_text_is_finalised_and_downloaded(client, personas, known_tree):
+    LeadershipGroup.objects.filter(organization=known_tree.city).update(name="应急\x0b领导小组")
+    run = compile_now(known_tree.city, personas.city_staff)
+    SummaryRun.objects.filter(pk=run.pk).update(narrative="年度\x0b总结\n\n正文\x08")
+    client.force_login(personas.city_staff)
+    assert client.get(reverse("emergency:summaryrun_workbook", args=[run.pk])).status_code == 200
+    assert client.post(reverse("emergency:summaryrun_finalize", args=[run.pk])).status_code == 302
+    run.refresh_from_db()
+    assert run.is_final
+    docx = client.get(reverse("emergency:summaryrun_docx", args=[run.pk]))
+    assert WordDocument(io.BytesIO(docx.content)).paragraphs[0].text == "年度总结"
+
+
+def test_the_narrative_refuses_control_characters(client, personas, known_tree):
+    run = compile_now(known_tree.city, personas.city_staff)
+    client.force_login(personas.city_staff)
+    response = client.post(reverse("emergency:summaryrun_edit", args=[run.pk]), {"narrative": "改\x0b过"}, follow=True)
+    assert "不可见的控制字符" in response.content.decode()
+    assert "\x0b" not in SummaryRun.objects.get(pk=run.pk).narrative

@@ -24,11 +24,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from emergency import registry
-from emergency.models import Attachment, Document, ImportJob, Organization, Role, User
+from emergency.generic import attachment_panels
+from emergency.models import Attachment, Document, ImportJob, Organization, Role, SummaryRun, User
+from hazards.models import InspectionCampaign
+from supplies.models import SupplyItem
 from tests.permissions import MANAGES, SEES
 
 from .conftest import FIGURES
-from .records import make
+from .records import TINY_PNG, make
 from .site import SKIPPED_PREFIXES, Route, routes
 from .state import fingerprint
 
@@ -414,3 +417,50 @@ def test_uploaded_files_have_no_public_url(client, personas, settings):
     assert client.get(url).status_code == 200
     client.force_login(personas.officer_b)
     assert client.get(url).status_code == 404
+
+
+def _attach(client, record, kind: str) -> int:
+    url = reverse("emergency:attachment_add", args=[ContentType.objects.get_for_model(record).pk, record.pk])
+    photo = kind != "document"
+    name = "photo.png" if photo else "notes.txt"
+    upload = io.BytesIO(TINY_PNG if photo else b"notes")
+    upload.name = name
+    return client.post(url, {"kind": kind, "file": upload}).status_code
+
+
+def test_attaching_follows_the_record_write_rule(personas):
+    """Every model with an attachments panel: writers in scope attach, leaders 403, out of scope 404."""
+    assert routes()  # the URLconf imports every area's views, which declare their panels
+    for model, kinds in list(attachment_panels.items()):
+        inside = make(model, personas.tree.school_a1, personas.officer_a)
+        outside = make(model, personas.tree.school_b1, personas.officer_b)
+        for name, user in personas.all().items():
+            client = Client()
+            client.force_login(user)
+            for record, visible in zip((inside, outside), SEES[name], strict=True):
+                before = Attachment.objects.count()
+                expected = 404 if not visible else 403 if not user.can_write else 302
+                assert _attach(client, record, kinds[0][0]) == expected, (model, name, record)
+                assert Attachment.objects.count() == before + (expected == 302), (model, name)
+
+
+def test_a_campaign_from_above_is_read_below_but_takes_no_attachments(personas):
+    campaign = make(InspectionCampaign, personas.tree.city, personas.city_staff)
+    for user in (personas.district_staff, personas.officer_a):
+        client = Client()
+        client.force_login(user)
+        assert client.get(campaign.get_absolute_url()).status_code == 200
+        assert _attach(client, campaign, "document") == 403
+    assert not Attachment.objects.exists()
+
+
+def test_only_records_with_an_attachments_panel_take_files(personas):
+    mine = [make(model, personas.tree.city, personas.city_staff) for model in (SupplyItem, Organization, Attachment)]
+    job = make(ImportJob, personas.tree.city, personas.admin)
+    run = SummaryRun.objects.create(organization=personas.tree.city, year=2025, created_by=personas.admin)
+    client = Client()
+    client.force_login(personas.city_staff)
+    before = Attachment.objects.count()
+    for record in [*mine, job, run]:
+        assert _attach(client, record, "document") in (403, 404), record
+    assert Attachment.objects.count() == before
