@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from emergency.generic import (
@@ -25,6 +26,7 @@ from emergency.generic import (
     RecordHistoryView,
     RecordListView,
     excel_response,
+    history_source,
 )
 from emergency.models import Organization
 from emergency.years import record_span
@@ -100,6 +102,7 @@ class DutyShiftHistory(RecordHistoryView):
     model = DutyShift
 
 
+@history_source(_lazy("调班"))
 @login_required
 @require_POST
 def dutyshift_swap(request, pk):
@@ -222,6 +225,7 @@ class IncidentHistory(RecordHistoryView):
     model = Incident
 
 
+@history_source(_lazy("报送"))
 @login_required
 @require_POST
 def incident_report(request, pk):
@@ -246,6 +250,7 @@ def incident_report(request, pk):
     return redirect(incident.get_absolute_url())
 
 
+@history_source(_lazy("签收报告"))
 @login_required
 @require_POST
 def incident_receive(request, pk):
@@ -377,6 +382,7 @@ def _proposal_rows(formset, org: Organization) -> list[dict]:
     return rows
 
 
+@history_source(_lazy("排班"))
 @login_required
 def roster_build(request):
     """Propose a month from the rotations, let staff adjust every row, then save in one go."""

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from drills.models import Drill
@@ -26,6 +27,7 @@ from emergency.generic import (
     RecordEditView,
     RecordHistoryView,
     RecordListView,
+    history_source,
 )
 from emergency.models import AttachmentKind, Organization, OrganizationKind, Role
 from emergency.registry import HomeItem
@@ -205,6 +207,7 @@ def campaign_report(request, pk):
     return redirect(campaign)
 
 
+@history_source(_lazy("签字确认"))
 @login_required
 @require_POST
 def campaign_signoff(request, pk):
@@ -317,6 +320,7 @@ class HazardHistory(RecordHistoryView):
     model = Hazard
 
 
+@history_source(lambda action, **kwargs: HazardAction(action).label)
 @login_required
 @require_POST
 def hazard_transition(request, pk, action):
@@ -429,6 +433,7 @@ class HazardNoticeList(RecordListView):
     table_class = HazardNoticeTable
 
 
+@history_source(_lazy("签收督办通知"))
 @login_required
 @require_POST
 def notice_acknowledge(request, pk):
