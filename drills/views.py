@@ -27,6 +27,7 @@ from emergency.generic import (
     RecordHistoryView,
     RecordListView,
     excel_response,
+    history_source,
 )
 from emergency.models import AttachmentKind, Organization
 from emergency.queries import check_day
@@ -96,6 +97,7 @@ class DrillHistory(RecordHistoryView):
     model = Drill
 
 
+@history_source(_lazy("标记预案需修订"))
 @login_required
 @require_POST
 def drill_flag_plan(request, pk):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from emergency.generic import (
@@ -25,6 +26,7 @@ from emergency.generic import (
     RecordHistoryView,
     RecordListView,
     excel_response,
+    history_source,
 )
 from emergency.models import Organization
 from emergency.queries import query_year
@@ -104,6 +106,7 @@ class DutyShiftHistory(RecordHistoryView):
     model = DutyShift
 
 
+@history_source(_lazy("调班"))
 @login_required
 @require_POST
 def dutyshift_swap(request, pk):
@@ -226,6 +229,7 @@ class IncidentHistory(RecordHistoryView):
     model = Incident
 
 
+@history_source(_lazy("报送"))
 @login_required
 @require_POST
 def incident_report(request, pk):
@@ -250,6 +254,7 @@ def incident_report(request, pk):
     return redirect(incident.get_absolute_url())
 
 
+@history_source(_lazy("签收报告"))
 @login_required
 @require_POST
 def incident_receive(request, pk):
@@ -383,6 +388,7 @@ def _proposal_rows(formset, org: Organization) -> list[dict]:
     return rows
 
 
+@history_source(_lazy("排班"))
 @login_required
 def roster_build(request):
     """Propose a month from the rotations, let staff adjust every row, then save in one go."""

@@ -42,6 +42,7 @@ from .generic import (
     RecordListView,
     RecordTable,
     excel_response,
+    history_source,
 )
 from .models import Organization, OrganizationKind, Role, User
 
@@ -137,6 +138,7 @@ def _managed(request, pk: int) -> User:
     return get_object_or_404(User.objects.visible_to(request.user).select_related("organization"), pk=pk)
 
 
+@history_source(_lazy("停用或启用账号"))
 @login_required
 @require_POST
 def user_set_active(request, pk):
@@ -153,6 +155,7 @@ def user_set_active(request, pk):
     return HttpResponseRedirect(account.get_absolute_url())
 
 
+@history_source(_lazy("重置密码"))
 @login_required
 @require_POST
 def user_reset_password(request, pk):
@@ -162,6 +165,7 @@ def user_reset_password(request, pk):
     return first_passwords_page(request, issue_first_passwords([account]))
 
 
+@history_source(_lazy("生成初始密码"))
 @login_required
 @require_POST
 def user_issue_passwords(request):
@@ -194,6 +198,7 @@ class SchoolAccountsForm(forms.Form):
         return district
 
 
+@history_source(_lazy("开通学校账号"))
 @login_required
 def school_accounts(request):
     """One school officer account for each school of a district that has none, in one action."""

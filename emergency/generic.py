@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from functools import cached_property
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import django_filters
 import django_tables2 as tables
@@ -24,7 +24,7 @@ from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.forms.utils import flatatt
 from django.http import HttpResponse, HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext as _
@@ -368,6 +368,81 @@ class RecordDeleteView(ScopedMixin, generic.DeleteView):
         return response
 
 
+def history_source(label):
+    """Names the action a view performs in the history's 来源 column: a text, or a callable of the
+    URL's keyword arguments (one view serving several actions)."""
+
+    def decorate(view):
+        view.history_source = label
+        return view
+
+    return decorate
+
+
+# What each generic page does, by the last word of its URL name (<app>:<model>_<action>).
+PAGE_ACTIONS = {"add": _lazy("新增"), "edit": _lazy("修改"), "delete": _lazy("删除"), "revise": _lazy("修订")}
+# Changes made outside a page, by the prefix of the source they record (imports.apply, tasks).
+SOURCE_KINDS = {"import": _lazy("Excel 导入"), "command": _lazy("命令行导入"), "job": _lazy("定时任务")}
+
+
+def describe_source(context: dict) -> str:
+    """The history's 来源 in words: the action's name, never the URL path pghistory recorded."""
+    if source := context.get("source"):
+        return SOURCE_KINDS.get(source.split(":", 1)[0], "")
+    if not (url := context.get("url")):
+        return ""
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return ""
+    view = getattr(match.func, "view_class", match.func)
+    label = getattr(view, "history_source", None)
+    if callable(label):
+        return label(**match.kwargs)
+    return label or PAGE_ACTIONS.get((match.url_name or "").rpartition("_")[2], "")
+
+
+class HistoryValues:
+    """A history's stored values in words: choices by their labels, related records by name, users
+    by name and unit, looked up in one query per related model."""
+
+    def __init__(self, events: list, fields: dict[str, models.Field]):
+        self.fields = fields
+        wanted: dict[type[models.Model], set] = {User: {e.pgh_context.get("user") for e in events if e.pgh_context}}
+        for event in events:
+            for key, pair in (event.pgh_diff or {}).items():
+                field = fields.get(key)
+                if field is not None and field.is_relation and field.many_to_one:
+                    wanted.setdefault(field.related_model, set()).update(pair)
+        self.records = {}
+        for model, pks in wanted.items():
+            pks.discard(None)
+            queryset = model._default_manager.all()
+            if model is User:
+                queryset = queryset.select_related("organization")
+            self.records[model] = queryset.in_bulk(pks)
+
+    def user(self, pk) -> str:
+        user = self.records[User].get(pk)
+        if user is None:
+            return ""
+        return f"{user}（{user.organization}）" if user.organization_id else str(user)
+
+    def value(self, key: str, value):
+        field = self.fields.get(key)
+        if value is None or field is None:
+            return value
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if field.is_relation and field.many_to_one:
+            if field.related_model is User:
+                return self.user(value) or value
+            return self.records[field.related_model].get(value, value)
+        if isinstance(value, bool):
+            return _("是") if value else _("否")
+        return value
+
+
 class RecordHistoryView(ScopedMixin, generic.DetailView):
     """Every change to one record, by form, import or job: who, when, which fields, old and new."""
 
@@ -379,16 +454,16 @@ class RecordHistoryView(ScopedMixin, generic.DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         events = list(Events.objects.tracks(self.object).order_by("pgh_created_at", "pgh_id"))
-        user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context}
-        names = {u.pk: str(u) for u in User.objects.filter(pk__in=[i for i in user_ids if i])}
-        labels = {f.name: f.verbose_name for f in self.object._meta.fields}
-        labels.update({f.attname: f.verbose_name for f in self.object._meta.fields})
+        fields = {}
+        for f in self.object._meta.fields:
+            fields[f.name] = fields[f.attname] = f
+        shown = HistoryValues(events, fields)
         rows = []
         for event in events:
             ctx = event.pgh_context or {}
             diff = event.pgh_diff or {}
             changes = [
-                (labels.get(k, k), old, new)
+                (fields[k].verbose_name if k in fields else k, shown.value(k, old), shown.value(k, new))
                 for k, (old, new) in diff.items()
                 if k not in ("updated_at", "updated_by_id", "created_at", "path", "depth")
             ]
@@ -398,8 +473,8 @@ class RecordHistoryView(ScopedMixin, generic.DetailView):
                     "label": {"insert": _("新建"), "update": _("修改"), "delete": _("删除")}.get(
                         event.pgh_label, event.pgh_label
                     ),
-                    "who": names.get(ctx.get("user"), _("系统")),
-                    "source": ctx.get("source") or ctx.get("url", ""),
+                    "who": shown.user(ctx.get("user")) or _("系统"),
+                    "source": describe_source(ctx),
                     "changes": changes,
                 }
             )
@@ -430,6 +505,14 @@ class YearFilter(django_filters.Filter):
     field_class = YearField
 
 
+class AllYesNoSelect(forms.NullBooleanSelect):
+    """A yes/no filter whose unset choice reads 全部 (Django's says 未知)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _lazy("全部")), ("true", _lazy("是")), ("false", _lazy("否"))]
+
+
 class RecordFilterSet(django_filters.FilterSet):
     """Filters every record list has: year (on the model's `date_field`), an organisation's subtree,
     and free text over `search_fields`."""
@@ -451,6 +534,12 @@ class RecordFilterSet(django_filters.FilterSet):
         self.filters["org"].queryset = Organization.objects.visible_to(request.user).exclude(
             kind=OrganizationKind.SCHOOL
         )
+        # Every drop-down's unset choice reads 全部, in one place rather than on each area's filters.
+        for f in self.filters.values():
+            if isinstance(f, django_filters.BooleanFilter):
+                f.extra["widget"] = AllYesNoSelect
+            elif isinstance(f, django_filters.ChoiceFilter | django_filters.ModelChoiceFilter):
+                f.extra["empty_label"] = _lazy("全部")
         if self.date_field is None:
             del self.filters["year"]
         if not self.search_fields:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from . import compiler, tasks
 from .excel import XLSX_CONTENT_TYPE
-from .generic import OrganizationCodeField, download_response
+from .generic import OrganizationCodeField, download_response, history_source
 from .models import JobStatus, Organization, SummaryRun
 from .text import CheckedTextMixin, text_problem
 from .years import record_span
@@ -126,6 +126,7 @@ def summary_edit(request, pk):
     return redirect(run.get_absolute_url())
 
 
+@history_source(_lazy("定稿"))
 @login_required
 @require_POST
 def summary_finalize(request, pk):

@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import account_views, dashboard, summary_views, views
+from . import account_views, dashboard, errors, summary_views, views
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
 
 core = [
     path("organizations/", views.OrganizationList.as_view(), name="organization_list"),
@@ -68,6 +72,7 @@ urlpatterns = [
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("upload-too-large/", errors.upload_too_large, name="upload_too_large"),
     path("admin/", admin.site.urls),
     path("plans/", include("plans.urls")),
     path("drills/", include("drills.urls")),

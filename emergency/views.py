@@ -36,6 +36,7 @@ from .generic import (
     attachment_panels,
     content_disposition,
     excel_response,
+    history_source,
 )
 from .imports import Column, ImportSpec, normalize, template_workbook
 from .models import (
@@ -371,6 +372,7 @@ class AttachmentForm(CheckedTextMixin, forms.Form):
         return cleaned
 
 
+@history_source(_lazy("上传附件"))
 @login_required
 @require_POST
 def attachment_add(request, ct, pk):
@@ -416,6 +418,7 @@ def attachment_file(request, pk):
     return _serve(attachment.file, attachment.original_name)
 
 
+@history_source(_lazy("删除附件"))
 @login_required
 @require_POST
 def attachment_delete(request, pk):
@@ -500,6 +503,7 @@ def import_job_status(request, pk):
     return JsonResponse({"status": job.status, "progress": job.progress})
 
 
+@history_source(_lazy("Excel 导入"))
 @login_required
 @require_POST
 def import_confirm(request, pk):

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from drills.models import Drill
@@ -29,6 +30,7 @@ from emergency.generic import (
     RecordEditView,
     RecordHistoryView,
     RecordListView,
+    history_source,
 )
 from emergency.models import AttachmentKind, Organization, OrganizationKind, Role
 from emergency.registry import HomeItem, Period, organisation_filter
@@ -208,6 +210,7 @@ def campaign_report(request, pk):
     return redirect(campaign)
 
 
+@history_source(_lazy("签字确认"))
 @login_required
 @require_POST
 def campaign_signoff(request, pk):
@@ -320,6 +323,7 @@ class HazardHistory(RecordHistoryView):
     model = Hazard
 
 
+@history_source(lambda action, **kwargs: HazardAction(action).label)
 @login_required
 @require_POST
 def hazard_transition(request, pk, action):
@@ -432,6 +436,7 @@ class HazardNoticeList(RecordListView):
     table_class = HazardNoticeTable
 
 
+@history_source(_lazy("签收督办通知"))
 @login_required
 @require_POST
 def notice_acknowledge(request, pk):

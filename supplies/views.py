@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from emergency.excel import SheetSpec, workbook_bytes
@@ -25,6 +26,7 @@ from emergency.generic import (
     RecordHistoryView,
     RecordListView,
     excel_response,
+    history_source,
 )
 from emergency.models import AttachmentKind, Organization, OrganizationKind, Role
 from emergency.registry import HomeItem
@@ -283,6 +285,7 @@ class MovementHistory(RecordHistoryView):
     model = StockMovement
 
 
+@history_source(_lazy("出入库登记"))
 @login_required
 def movement_add(request):
     """Record a movement of one stock line (?stock=<id>): GET shows the form, POST makes it."""
@@ -410,6 +413,7 @@ class AlertHistory(RecordHistoryView):
     model = SupplyAlert
 
 
+@history_source(_lazy("刷新预警"))
 @login_required
 @require_POST
 def alert_refresh(request):
@@ -539,6 +543,7 @@ class CensusReturnHistory(RecordHistoryView):
     model = CensusReturn
 
 
+@history_source(_lazy("确认清点"))
 @login_required
 @require_POST
 def census_return_confirm(request, pk):

@@ -269,3 +269,13 @@ def test_steps_are_posts_scoped_and_refused_to_leaders(client, personas):
     assert client.post(url).status_code == 302
     assert Hazard.objects.get(pk=hazard.pk).status == HazardStatus.PENDING
     assert HazardTransition.objects.filter(hazard=hazard).count() == 1
+
+
+def test_history_names_the_steps_states_and_people_in_words(client, personas):
+    hazard = make_hazard(personas.tree.school_a1)
+    client.force_login(personas.officer_a)
+    post_action(client, hazard, "start", comment="已安排")
+    page = client.get(reverse("hazards:hazard_history", args=[hazard.pk])).content.decode()
+    assert "开始整改" in page and "待整改 → 整改中" in page
+    assert f"{personas.officer_a}（A区第一小学）" in page
+    assert "/act/start/" not in page and "pending" not in page and "rectifying" not in page
