@@ -453,7 +453,9 @@ class RecordHistoryView(ScopedMixin, generic.DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        events = list(Events.objects.tracks(self.object).order_by("pgh_created_at", "pgh_id"))
+        events, entered = self.since_in_scope(
+            list(Events.objects.tracks(self.object).order_by("pgh_created_at", "pgh_id"))
+        )
         fields = {}
         for f in self.object._meta.fields:
             fields[f.name] = fields[f.attname] = f
@@ -462,6 +464,8 @@ class RecordHistoryView(ScopedMixin, generic.DetailView):
         for event in events:
             ctx = event.pgh_context or {}
             diff = event.pgh_diff or {}
+            if event is entered:
+                diff = {k: (None, new) for k, (_old, new) in diff.items()}  # what it held outside is not shown
             changes = [
                 (fields[k].verbose_name if k in fields else k, shown.value(k, old), shown.value(k, new))
                 for k, (old, new) in diff.items()
@@ -480,6 +484,27 @@ class RecordHistoryView(ScopedMixin, generic.DetailView):
             )
         context["events"] = rows
         return context
+
+    def since_in_scope(self, events: list) -> tuple[list, object | None]:
+        """The events since the record last entered the viewer's subtree, and the event that brought
+        it in (None if it was always inside): what it held in another unit's records is not theirs."""
+        user = self.request.user
+        if user.sees_everything:
+            return events, None
+        data = [event.pgh_data or {} for event in events]
+        if isinstance(self.object, Organization):
+            inside = [d.get("path", "").startswith(user.organization.path) for d in data]
+        elif any("organization_id" in d for d in data):
+            ids = {d.get("organization_id") for d in data} - {None}
+            visible = set(Organization.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+            inside = [d.get("organization_id") in visible for d in data]
+        else:
+            return events, None
+        outside = [i for i, is_inside in enumerate(inside) if not is_inside]
+        if not outside:
+            return events, None
+        kept = events[outside[-1] + 1 :]
+        return kept, kept[0] if kept else None
 
 
 # ---- filters and tables ----------------------------------------------------------------------

@@ -347,3 +347,18 @@ def test_drill_page_takes_photos_and_documents(client, personas):
     client.force_login(personas.officer_a)
     page = client.get(drill.get_absolute_url()).content.decode()
     assert '<option value="photo">照片</option>' in page and '<option value="document">文档</option>' in page
+
+
+def test_history_starts_where_the_drill_entered_the_viewers_scope(client, personas):
+    t = personas.tree
+    drill = make_drill(t.school_b1, name="B校内部演练", problems_found="B校的问题")
+    drill.organization, drill.name, drill.problems_found = t.school_a1, "移交A校的演练", "A校接手"
+    drill.save()
+    drill.staff = 12
+    drill.save()
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("drills:drill_history", args=[drill.pk])).content.decode()
+    assert "移交A校的演练" in page and "A校接手" in page
+    assert "B校内部演练" not in page and "B校的问题" not in page and t.school_b1.name not in page
+    client.force_login(personas.city_staff)
+    assert "B校内部演练" in client.get(reverse("drills:drill_history", args=[drill.pk])).content.decode()

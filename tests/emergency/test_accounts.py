@@ -301,3 +301,10 @@ def test_account_list_queries_do_not_grow_with_accounts(client, personas, django
     # password, the bureaus of the unit filter, the page's rows with their units
     with django_assert_num_queries(7):
         assert client.get(reverse("emergency:user_list")).status_code == 200
+
+
+def test_the_menu_offers_accounts_only_to_those_who_manage_them(client, personas):
+    url = reverse("emergency:user_list")
+    for user, shown in ((personas.district_staff, True), (personas.leader, False), (personas.officer_a, False)):
+        client.force_login(user)
+        assert (f'href="{url}"' in client.get(reverse("home")).content.decode()) is shown, user
