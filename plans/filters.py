@@ -29,7 +29,7 @@ class EmergencyPlanFilter(RecordFilterSet):
     in_force_on = django_filters.DateFilter(label=_("某日现行"), method="filter_on")
     overdue_on = django_filters.DateFilter(label=_("某日逾期未修订"), method="filter_on")
     due_on = django_filters.DateFilter(
-        label=_("自某日起%(d)d天内到期") % {"d": REVIEW_WARNING_DAYS}, method="filter_on"
+        label=lazy(lambda: gettext("自某日起%(d)d天内到期") % {"d": REVIEW_WARNING_DAYS}, str)(), method="filter_on"
     )
     flagged_on = django_filters.DateFilter(label=_("某日演练发现问题需修订"), method="filter_on")
 

@@ -248,11 +248,11 @@ def test_a_rate_with_nothing_to_divide_by_shows_a_dash_not_zero(client, personas
     client.force_login(personas.leader)
     url = reverse("emergency:dashboard")
     city = client.get(url, {"year": YEAR})
-    assert metric(city, "hazard_rate") is None  # no hazard anywhere: nothing was left unrectified either
-    assert 'data-metric="hazard_rate">—</a>' in city.content.decode()
+    assert metric(city, "rectification_rate") is None  # no hazard anywhere: nothing was left unrectified either
+    assert 'data-metric="rectification_rate">—</a>' in city.content.decode()
     make_hazard(known_tree.school_a1, found_on=datetime.date(YEAR, 3, 1))  # open: none of one rectified
     district = client.get(url, {"org": known_tree.district_a.pk, "year": YEAR})
     rows = {row["name"]: row for row in district.context["table"].data}
-    assert rows["A区第一小学"]["hazard_rate"] == 0.0
-    assert rows["A区第二小学"]["hazard_rate"] is None and rows["A区第二小学"]["hazards_overdue"] == 0
-    assert metric(district, "hazard_rate") == 0.0
+    assert rows["A区第一小学"]["rectification_rate"] == 0.0
+    assert rows["A区第二小学"]["rectification_rate"] is None and rows["A区第二小学"]["hazards_overdue"] == 0
+    assert metric(district, "rectification_rate") == 0.0

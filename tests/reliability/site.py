@@ -17,6 +17,7 @@ from emergency.generic import RecordListView
 SKIPPED_PREFIXES = {
     "admin/": "Django's admin has its own staff-only permission system, tested by Django",
     "i18n/": "the language switch: a cookie, no data",
+    "upload-too-large/": "the page nginx shows for a body over its limit: always 413, no data (test_error_pages)",
 }
 ARGUMENT = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 LOOKUP = re.compile(r"get_object_or_404\(\s*(?P<model>[A-Z]\w*)\.objects")
