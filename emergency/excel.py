@@ -23,6 +23,7 @@ import xlsxwriter
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 from python_calamine import CalamineWorkbook
 
@@ -35,10 +36,21 @@ ACCEPTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
 MAX_ZIP_MEMBERS = 2000
 MAX_COMPRESSION_RATIO = 200
 ENTITY_PATTERN = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+ERROR_TYPE_PATTERN = re.compile(rb"""<c\b[^>]*\bt=["']e["']""")
 
 
 class WorkbookError(Exception):
     """The file as a whole cannot be read; the message is for the person who uploaded it."""
+
+
+@dataclass(frozen=True)
+class ErrorCell:
+    """A cell holding a formula's error (#REF!, #DIV/0!, #N/A …), which is not a value to import."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
 
 
 @dataclass
@@ -96,9 +108,11 @@ def _check_archive(data: bytes) -> None:
 
 
 def read_sheets(name: str, data: bytes) -> list[Sheet]:
-    """Every sheet of a checked upload, as lists of cell values (str, int, float, date, datetime)."""
+    """Every sheet of a checked upload, as lists of cell values (str, int, float, date, datetime,
+    ErrorCell)."""
     check_upload(name, data)
     try:
+        errors = _error_cells(data) if data.startswith(ZIP_MAGIC) else {}
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
         for sheet_name in book.sheet_names:
@@ -110,7 +124,11 @@ def read_sheets(name: str, data: bytes) -> list[Sheet]:
                     % {"sheet": sheet_name, "rows": sheet.height - 1, "limit": settings.IMPORT_MAX_ROWS}
                 )
             merged = [(r[0][0], r[1][0]) for r in (sheet.merged_cell_ranges or [])]
-            sheets.append(Sheet(sheet_name, sheet.to_python(skip_empty_area=False), merged))
+            rows = sheet.to_python(skip_empty_area=False)
+            for (row, column), code in errors.get(sheet_name, {}).items():
+                if row < len(rows) and column < len(rows[row]):
+                    rows[row][column] = ErrorCell(code)
+            sheets.append(Sheet(sheet_name, rows, merged))
     except WorkbookError:
         raise
     except Exception:  # calamine raises its own error types for every kind of broken file
@@ -118,6 +136,31 @@ def read_sheets(name: str, data: bytes) -> list[Sheet]:
     if not sheets:
         raise WorkbookError(_("文件中没有工作表"))
     return sheets
+
+
+def _error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """The error cells of an .xlsx by sheet, (row, column) from 0 → "#REF!". calamine reads them as
+    blanks (python-calamine issue 105), so a file whose sheet XML has a cell of type "e" is read
+    again by openpyxl, which keeps the type; other files are not opened twice."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    if not any(
+        member.startswith("xl/worksheets/") and ERROR_TYPE_PATTERN.search(archive.read(member))
+        for member in archive.namelist()
+    ):
+        return {}
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        return {
+            ws.title: {
+                (cell.row - 1, cell.column - 1): str(cell.value)
+                for row in ws.iter_rows()
+                for cell in row
+                if getattr(cell, "data_type", None) == "e"
+            }
+            for ws in book.worksheets
+        }
+    finally:
+        book.close()
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -30,7 +30,16 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .excel import FORMULA_PREFIXES, HEADER_FILL, HEADER_FONT, SheetSpec, WorkbookError, read_sheets, safe_text
+from .excel import (
+    FORMULA_PREFIXES,
+    HEADER_FILL,
+    HEADER_FONT,
+    ErrorCell,
+    SheetSpec,
+    WorkbookError,
+    read_sheets,
+    safe_text,
+)
 from .models import ChoiceSynonym, Organization
 from .text import text_problem
 
@@ -280,6 +289,8 @@ class ImportSpec:
 
     # ---- reading -------------------------------------------------------------------------
     def parse_cell(self, column: Column, raw: Any, ctx: ImportContext) -> Any:
+        if isinstance(raw, ErrorCell):
+            raise CellError(_("单元格是公式错误 %(e)s") % {"e": raw.code})
         if isinstance(raw, str) and (problem := text_problem(raw)):
             raise CellError(problem)
         if is_blank(raw):

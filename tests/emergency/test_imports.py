@@ -245,3 +245,25 @@ def test_a_register_moving_a_bureau_keeps_every_path_below_it(personas):
     assert city.path == "/C/"
     events = school.events.order_by("pgh_id")  # the correction is in the school's history
     assert events.last().phone == "999"
+
+
+def test_formula_error_cells_are_row_errors_not_blanks(client, personas):
+    """calamine reads #REF! and #DIV/0! as empty cells: the required name would read as missing and
+    the optional count would silently be dropped. Both are named as the formula errors they are."""
+    client.force_login(personas.district_staff)
+    rows = [
+        ["SA7", "#REF!", "DA", "学校", "小学", "", "", "", None, None],
+        ["SA8", "A区第八小学", "DA", "学校", "小学", "", "", "", "#DIV/0!", "#N/A"],
+    ]
+    data = workbook(HEADERS, rows)
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="B2" t="e"><v>#REF!</v></c>' in sheet  # a real error cell, as Excel stores one
+    upload(client, data)
+    job = ImportJob.objects.get()
+    assert job.status == "failed"
+    assert job.errors == [
+        "第2行 单位名称: 单元格是公式错误 #REF!",
+        "第3行 在校学生数: 单元格是公式错误 #DIV/0!",
+        "第3行 教职工数: 单元格是公式错误 #N/A",
+    ]
+    assert not Organization.objects.filter(code__in=["SA7", "SA8"]).exists()
