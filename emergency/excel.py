@@ -15,6 +15,7 @@ import datetime
 import decimal
 import io
 import re
+import struct
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -75,6 +76,34 @@ def check_upload(name: str, data: bytes) -> None:
         _check_archive(data)
     elif not data.startswith(OLE_MAGIC):
         raise WorkbookError(_("文件内容不是表格（可能是改了扩展名的其他文件）"))
+    elif "EncryptedPackage" in ole_stream_names(data):
+        raise WorkbookError(_("文件已加密，请取消密码保护后再上传"))
+
+
+def ole_stream_names(data: bytes) -> set[str]:
+    """The names in an OLE (CFB) container's directory, read as [MS-CFB] lays it out. Excel saves a
+    password-protected .xlsx as such a container holding an "EncryptedPackage" stream, which calamine
+    reports only as a broken file. The directory's sector chain is followed through the FAT sectors
+    listed in the header; a broken or looping chain ends the reading, and calamine judges the rest."""
+    try:
+        (shift,) = struct.unpack_from("<H", data, 30)
+        size = 1 << shift
+        (first,) = struct.unpack_from("<I", data, 48)
+        fat: list[int] = []
+        for sector in struct.unpack_from("<109I", data, 76):
+            if sector < 0xFFFFFFFA:
+                fat.extend(struct.unpack_from(f"<{size // 4}I", data, (sector + 1) * size))
+        names, sector, seen = set(), first, set()
+        while sector < len(fat) and sector not in seen:
+            seen.add(sector)
+            for entry in range((sector + 1) * size, (sector + 2) * size, 128):
+                (length,) = struct.unpack_from("<H", data, entry + 64)
+                if 2 <= length <= 64:
+                    names.add(data[entry : entry + length - 2].decode("utf-16-le", "replace"))
+            sector = fat[sector]
+        return names
+    except struct.error:  # the container ends before what its header promises
+        return set()
 
 
 def _check_archive(data: bytes) -> None:
