@@ -297,13 +297,18 @@ def test_a_password_protected_workbook_is_said_to_be_encrypted(client, personas)
     assert result.errors == ["文件无法读取：不是有效的 Excel/WPS/ODS 表格，或已损坏"]
 
 
-def test_rows_read_from_another_sheet_name_the_sheet(client, personas):
+def test_rows_read_from_another_sheet_name_the_sheet(client, personas, tmp_path, capsys):
     client.force_login(personas.district_staff)
-    upload(client, workbook(HEADERS, good_rows(), title="我的单位"))
+    data = workbook(HEADERS, good_rows(), title="我的单位")
+    upload(client, data)
     job = ImportJob.objects.get()
     assert job.status == "ready"
     page = client.get(job.get_absolute_url()).content.decode()
     assert "文件中没有工作表“单位”，读取的是工作表“我的单位”" in page
+    path = tmp_path / "orgs.xlsx"
+    path.write_bytes(data)
+    call_command("import_records", "orgs", str(path), "--user", "district_staff", "--dry-run")
+    assert "读取的是工作表“我的单位”" in capsys.readouterr().out
     template = template_workbook(registry.import_specs["orgs"])
     assert not validate(registry.import_specs["orgs"], "t.xlsx", template, personas.district_staff).notice
 

@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 raise CommandError(f"用户 {user}：{reason}")
         result = validate(spec, file.name, file.read_bytes(), account)
         if result.notice:
-            self.stderr.write(result.notice)
+            self.stdout.write(result.notice)
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(error)
