@@ -87,6 +87,8 @@ def ole_stream_names(data: bytes) -> set[str]:
     listed in the header; a broken or looping chain ends the reading, and calamine judges the rest."""
     try:
         (shift,) = struct.unpack_from("<H", data, 30)
+        if shift not in (9, 12):  # the only sector sizes [MS-CFB] allows: 512 and 4096 bytes
+            return set()
         size = 1 << shift
         (first,) = struct.unpack_from("<I", data, 48)
         fat: list[int] = []
