@@ -15,6 +15,7 @@ import datetime
 import decimal
 import io
 import re
+import struct
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import xlsxwriter
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 from python_calamine import CalamineWorkbook
 
@@ -35,10 +37,21 @@ ACCEPTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
 MAX_ZIP_MEMBERS = 2000
 MAX_COMPRESSION_RATIO = 200
 ENTITY_PATTERN = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+ERROR_TYPE_PATTERN = re.compile(rb"""<c\b[^>]*\bt=["']e["']""")
 
 
 class WorkbookError(Exception):
     """The file as a whole cannot be read; the message is for the person who uploaded it."""
+
+
+@dataclass(frozen=True)
+class ErrorCell:
+    """A cell holding a formula's error (#REF!, #DIV/0!, #N/A …), which is not a value to import."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
 
 
 @dataclass
@@ -63,6 +76,36 @@ def check_upload(name: str, data: bytes) -> None:
         _check_archive(data)
     elif not data.startswith(OLE_MAGIC):
         raise WorkbookError(_("文件内容不是表格（可能是改了扩展名的其他文件）"))
+    elif "EncryptedPackage" in ole_stream_names(data):
+        raise WorkbookError(_("文件已加密，请取消密码保护后再上传"))
+
+
+def ole_stream_names(data: bytes) -> set[str]:
+    """The names in an OLE (CFB) container's directory, read as [MS-CFB] lays it out. Excel saves a
+    password-protected .xlsx as such a container holding an "EncryptedPackage" stream, which calamine
+    reports only as a broken file. The directory's sector chain is followed through the FAT sectors
+    listed in the header; a broken or looping chain ends the reading, and calamine judges the rest."""
+    try:
+        (shift,) = struct.unpack_from("<H", data, 30)
+        if shift not in (9, 12):  # the only sector sizes [MS-CFB] allows: 512 and 4096 bytes
+            return set()
+        size = 1 << shift
+        (first,) = struct.unpack_from("<I", data, 48)
+        fat: list[int] = []
+        for sector in struct.unpack_from("<109I", data, 76):
+            if sector < 0xFFFFFFFA:
+                fat.extend(struct.unpack_from(f"<{size // 4}I", data, (sector + 1) * size))
+        names, sector, seen = set(), first, set()
+        while sector < len(fat) and sector not in seen:
+            seen.add(sector)
+            for entry in range((sector + 1) * size, (sector + 2) * size, 128):
+                (length,) = struct.unpack_from("<H", data, entry + 64)
+                if 2 <= length <= 64:
+                    names.add(data[entry : entry + length - 2].decode("utf-16-le", "replace"))
+            sector = fat[sector]
+        return names
+    except struct.error:  # the container ends before what its header promises
+        return set()
 
 
 def _check_archive(data: bytes) -> None:
@@ -96,9 +139,11 @@ def _check_archive(data: bytes) -> None:
 
 
 def read_sheets(name: str, data: bytes) -> list[Sheet]:
-    """Every sheet of a checked upload, as lists of cell values (str, int, float, date, datetime)."""
+    """Every sheet of a checked upload, as lists of cell values (str, int, float, date, datetime,
+    ErrorCell)."""
     check_upload(name, data)
     try:
+        errors = _error_cells(data) if data.startswith(ZIP_MAGIC) else {}
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
         for sheet_name in book.sheet_names:
@@ -110,7 +155,11 @@ def read_sheets(name: str, data: bytes) -> list[Sheet]:
                     % {"sheet": sheet_name, "rows": sheet.height - 1, "limit": settings.IMPORT_MAX_ROWS}
                 )
             merged = [(r[0][0], r[1][0]) for r in (sheet.merged_cell_ranges or [])]
-            sheets.append(Sheet(sheet_name, sheet.to_python(skip_empty_area=False), merged))
+            rows = sheet.to_python(skip_empty_area=False)
+            for (row, column), code in errors.get(sheet_name, {}).items():
+                if row < len(rows) and column < len(rows[row]):
+                    rows[row][column] = ErrorCell(code)
+            sheets.append(Sheet(sheet_name, rows, merged))
     except WorkbookError:
         raise
     except Exception:  # calamine raises its own error types for every kind of broken file
@@ -118,6 +167,31 @@ def read_sheets(name: str, data: bytes) -> list[Sheet]:
     if not sheets:
         raise WorkbookError(_("文件中没有工作表"))
     return sheets
+
+
+def _error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """The error cells of an .xlsx by sheet, (row, column) from 0 → "#REF!". calamine reads them as
+    blanks (python-calamine issue 105), so a file whose sheet XML has a cell of type "e" is read
+    again by openpyxl, which keeps the type; other files are not opened twice."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    if not any(
+        member.startswith("xl/worksheets/") and ERROR_TYPE_PATTERN.search(archive.read(member))
+        for member in archive.namelist()
+    ):
+        return {}
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        return {
+            ws.title: {
+                (cell.row - 1, cell.column - 1): str(cell.value)
+                for row in ws.iter_rows()
+                for cell in row
+                if getattr(cell, "data_type", None) == "e"
+            }
+            for ws in book.worksheets
+        }
+    finally:
+        book.close()
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

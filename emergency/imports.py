@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pghistory
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models.expressions import RawSQL
 from django.db.models.fields import AutoFieldMixin
@@ -30,8 +30,18 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .excel import FORMULA_PREFIXES, HEADER_FILL, HEADER_FONT, SheetSpec, WorkbookError, read_sheets, safe_text
+from .excel import (
+    FORMULA_PREFIXES,
+    HEADER_FILL,
+    HEADER_FONT,
+    ErrorCell,
+    SheetSpec,
+    WorkbookError,
+    read_sheets,
+    safe_text,
+)
 from .models import ChoiceSynonym, Organization
+from .queries import check_day
 from .text import text_problem
 
 MAX_ERRORS_KEPT = 500
@@ -110,6 +120,15 @@ def code_text(value: Any) -> str:
     return normalize(cell_text(value))
 
 
+SHOWN_LENGTH = 20
+
+
+def shown(value: Any) -> str:
+    """A cell's value as an error message repeats it: a 309-digit number is cut to its first digits."""
+    text = cell_text(value)
+    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "…"
+
+
 def unquote(text: str) -> str:
     """Undo the quote exports put before formula-like text, so an exported file re-imports as it was."""
     if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
@@ -126,7 +145,7 @@ def parse_date(value: Any) -> datetime.date:
         # A date cell formatted as a number arrives as Excel's serial day count.
         if 1 <= value < 2958466 and float(value).is_integer():
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
-        raise CellError(_("“%(v)s”不是日期") % {"v": value})
+        raise CellError(_("“%(v)s”不是日期") % {"v": shown(value)})
     text = normalize(str(value)).split(" ")[0]
     for pattern in DATE_PATTERNS:
         if m := pattern.match(text):
@@ -134,7 +153,7 @@ def parse_date(value: Any) -> datetime.date:
                 return datetime.date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
                 break
-    raise CellError(_("“%(v)s”不是有效日期，请写成 2026-03-05 或 2026年3月5日") % {"v": value})
+    raise CellError(_("“%(v)s”不是有效日期，请写成 2026-03-05 或 2026年3月5日") % {"v": shown(value)})
 
 
 def parse_number(value: Any, whole: bool) -> int | decimal.Decimal:
@@ -143,7 +162,7 @@ def parse_number(value: Any, whole: bool) -> int | decimal.Decimal:
     if whole and type(value) in (int, float) and 0 <= value <= 2_000_000_000 and value % 1 == 0:
         return int(value)
     if isinstance(value, bool):
-        raise CellError(_("“%(v)s”不是数字") % {"v": value})
+        raise CellError(_("“%(v)s”不是数字") % {"v": shown(value)})
     if isinstance(value, int | float):
         number = decimal.Decimal(str(value))
     else:
@@ -151,16 +170,16 @@ def parse_number(value: Any, whole: bool) -> int | decimal.Decimal:
         try:
             number = decimal.Decimal(text)
         except decimal.InvalidOperation:
-            raise CellError(_("“%(v)s”不是数字") % {"v": value}) from None
+            raise CellError(_("“%(v)s”不是数字") % {"v": shown(value)}) from None
     if not number.is_finite():
-        raise CellError(_("“%(v)s”不是数字") % {"v": value})
+        raise CellError(_("“%(v)s”不是数字") % {"v": shown(value)})
     if number < 0:
-        raise CellError(_("不能为负数（%(v)s）") % {"v": cell_text(value)})
+        raise CellError(_("不能为负数（%(v)s）") % {"v": shown(value)})
     if whole:
         if number != number.to_integral_value():
-            raise CellError(_("必须是整数（%(v)s）") % {"v": cell_text(value)})
+            raise CellError(_("必须是整数（%(v)s）") % {"v": shown(value)})
         if number > 2_000_000_000:
-            raise CellError(_("数字过大（%(v)s）") % {"v": cell_text(value)})
+            raise CellError(_("数字过大（%(v)s）") % {"v": shown(value)})
         return int(number)
     return number
 
@@ -225,6 +244,7 @@ class Validation:
     to_update: list[Row] = field(default_factory=list)
     unchanged: int = 0
     sheet: str = ""
+    notice: str = ""  # said with the preview or the errors, e.g. which sheet was read
     context: ImportContext | None = None
 
     @property
@@ -240,6 +260,7 @@ class Validation:
             "add": show(self.to_add),
             "update": show(self.to_update),
             "sheet": self.sheet,
+            "notice": self.notice,
         }
 
 
@@ -280,6 +301,8 @@ class ImportSpec:
 
     # ---- reading -------------------------------------------------------------------------
     def parse_cell(self, column: Column, raw: Any, ctx: ImportContext) -> Any:
+        if isinstance(raw, ErrorCell):
+            raise CellError(_("单元格是公式错误 %(e)s") % {"e": raw.code})
         if isinstance(raw, str) and (problem := text_problem(raw)):
             raise CellError(problem)
         if is_blank(raw):
@@ -303,9 +326,11 @@ class ImportSpec:
             day = parse_date(raw)
             if column.past_only and day > ctx.today:
                 raise CellError(_("日期 %(d)s 晚于今天") % {"d": day.isoformat()})
-            if day.year < 1949:
-                raise CellError(_("日期 %(d)s 过早") % {"d": day.isoformat()})
-            return day
+            try:
+                return check_day(day)
+            except ValidationError as exc:
+                reason = exc.messages[0]
+                raise CellError(_("日期 %(d)s 超出范围：%(r)s") % {"d": day.isoformat(), "r": reason}) from None
         if column.kind == "choice":
             return self._choice(column, raw, ctx)
         if column.kind == "multi":
@@ -574,7 +599,10 @@ def validate(
     except WorkbookError as exc:
         result.errors.append(str(exc))
         return result
-    sheet = next((s for s in sheets if s.name == spec.sheet_name), sheets[0])
+    sheet = next((s for s in sheets if s.name == spec.sheet_name), None)
+    if sheet is None:  # a workbook of the user's own: its first sheet, said so the rows can be found
+        sheet = sheets[0]
+        result.notice = _("文件中没有工作表“%(t)s”，读取的是工作表“%(s)s”") % {"t": spec.sheet_name, "s": sheet.name}
     result.sheet = sheet.name
     rows = sheet.rows
     while rows and all(is_blank(v) for v in rows[-1]):

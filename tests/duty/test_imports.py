@@ -175,3 +175,9 @@ def test_command_line_import_refuses_a_bad_file(tmp_path, groups):
     with pytest.raises(CommandError, match="1 个错误"):
         call_command("import_records", "duty", str(path))
     assert not DutyShift.objects.exists()
+
+
+def test_a_shift_in_a_far_future_year_is_refused(personas, groups):
+    rows = [["SA1", "2999-01-01", "白班", "张校长", "王老师", "赵老师", ""]]
+    result = validate(spec(), "a.xlsx", workbook(HEADERS, rows), personas.officer_a)
+    assert result.errors == ["第2行 日期: 日期 2999-01-01 超出范围：年份应在 1949—2100 之间"]

@@ -1,6 +1,7 @@
 """The import engine, through its first kind (orgs), in the browser and at the command line."""
 
 import io
+import struct
 import zipfile
 
 import pytest
@@ -245,3 +246,76 @@ def test_a_register_moving_a_bureau_keeps_every_path_below_it(personas):
     assert city.path == "/C/"
     events = school.events.order_by("pgh_id")  # the correction is in the school's history
     assert events.last().phone == "999"
+
+
+def test_formula_error_cells_are_row_errors_not_blanks(client, personas):
+    """calamine reads #REF! and #DIV/0! as empty cells: the required name would read as missing and
+    the optional count would silently be dropped. Both are named as the formula errors they are."""
+    client.force_login(personas.district_staff)
+    rows = [
+        ["SA7", "#REF!", "DA", "学校", "小学", "", "", "", None, None],
+        ["SA8", "A区第八小学", "DA", "学校", "小学", "", "", "", "#DIV/0!", "#N/A"],
+    ]
+    data = workbook(HEADERS, rows)
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="B2" t="e"><v>#REF!</v></c>' in sheet  # a real error cell, as Excel stores one
+    upload(client, data)
+    job = ImportJob.objects.get()
+    assert job.status == "failed"
+    assert job.errors == [
+        "第2行 单位名称: 单元格是公式错误 #REF!",
+        "第3行 在校学生数: 单元格是公式错误 #DIV/0!",
+        "第3行 教职工数: 单元格是公式错误 #N/A",
+    ]
+    assert not Organization.objects.filter(code__in=["SA7", "SA8"]).exists()
+
+
+def _cfb(names: list[str]) -> bytes:
+    """An OLE (CFB) container of 512-byte sectors whose directory, two sectors long, holds `names`:
+    sector 0 is the FAT, sectors 1 and 2 the directory (four entries of 128 bytes each)."""
+    free, end, fat_sector = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+    header += bytes(6) + struct.pack("<9I", 0, 1, 1, 0, 4096, end, 0, end, 0)
+    header += struct.pack("<109I", 0, *[free] * 108)  # the FAT is sector 0
+    fat = struct.pack("<128I", fat_sector, 2, end, *[free] * 125)
+    entries = b""
+    for kind, name in enumerate(names):
+        encoded = (name + "\0").encode("utf-16-le")
+        entries += encoded.ljust(64, b"\0") + struct.pack("<HB", len(encoded), 5 if kind == 0 else 2)
+        entries += bytes(128 - 67)
+    return header + fat + entries.ljust(1024, b"\0")
+
+
+def test_a_password_protected_workbook_is_said_to_be_encrypted(client, personas):
+    names = ["Root Entry", "\x06DataSpaces", "Version", "EncryptionInfo", "EncryptedPackage"]
+    client.force_login(personas.city_staff)
+    response = upload(client, _cfb(names))
+    assert "文件已加密，请取消密码保护后再上传" in response.content.decode()
+    assert not ImportJob.objects.exists()
+    # An .xls is the same container without that stream: it goes on to be read.
+    result = validate(registry.import_specs["orgs"], "a.xls", _cfb(names[:4]), personas.city_staff)
+    assert result.errors == ["文件无法读取：不是有效的 Excel/WPS/ODS 表格，或已损坏"]
+
+
+def test_rows_read_from_another_sheet_name_the_sheet(client, personas, tmp_path, capsys):
+    client.force_login(personas.district_staff)
+    data = workbook(HEADERS, good_rows(), title="我的单位")
+    upload(client, data)
+    job = ImportJob.objects.get()
+    assert job.status == "ready"
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "文件中没有工作表“单位”，读取的是工作表“我的单位”" in page
+    path = tmp_path / "orgs.xlsx"
+    path.write_bytes(data)
+    call_command("import_records", "orgs", str(path), "--user", "district_staff", "--dry-run")
+    assert "读取的是工作表“我的单位”" in capsys.readouterr().out
+    template = template_workbook(registry.import_specs["orgs"])
+    assert not validate(registry.import_specs["orgs"], "t.xlsx", template, personas.district_staff).notice
+
+
+def test_a_huge_number_is_shortened_in_its_error(personas):
+    rows = [["SA7", "A区第七小学", "DA", "学校", "小学", "", "", "", 1e308, None]]
+    result = validate(registry.import_specs["orgs"], "a.xlsx", workbook(HEADERS, rows), personas.district_staff)
+    digits = str(int(1e308))
+    assert len(digits) == 309
+    assert result.errors == [f"第2行 在校学生数: 数字过大（{digits[:20]}…）"]

@@ -38,6 +38,8 @@ class Command(BaseCommand):
             if reason := spec.refusal(account):
                 raise CommandError(f"用户 {user}：{reason}")
         result = validate(spec, file.name, file.read_bytes(), account)
+        if result.notice:
+            self.stdout.write(result.notice)
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(error)
