@@ -9,7 +9,7 @@ Templates default to `<app>/<model>_<action>.html` and fall back to `generic/obj
 from __future__ import annotations
 
 import datetime
-from functools import cached_property
+from functools import cached_property, wraps
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -48,6 +48,39 @@ def scoped(queryset: models.QuerySet, user: User) -> models.QuerySet:
     return queryset.visible_to(user)
 
 
+def writer_refusal(user: User, **kwargs) -> str | None:
+    """Leaders read only: the first rule of every page that writes."""
+    return None if user.can_write else _("局领导账号只能查看，不能修改记录")
+
+
+def refuses(rule):
+    """A function view refused (403 with the rule's reason) to whom `rule(user, **url_kwargs)`
+    gives a reason; `permitted_url` reads the same rule to show or hide links to the view."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if request.user.is_authenticated and (reason := rule(request.user, **kwargs)):
+                raise PermissionDenied(reason)
+            return view(request, *args, **kwargs)
+
+        checked.refusal = rule
+        return checked
+
+    return decorate
+
+
+def permitted_url(user: User, name: str, *args) -> str | None:
+    """The URL of the page `name`, or None when its view would refuse `user`: buttons and menu
+    items are shown by the rule the view itself applies, never by a second list."""
+    url = reverse(name, args=args)
+    match = resolve(url)
+    rule = getattr(getattr(match.func, "view_class", None), "refusal", None) or getattr(match.func, "refusal", None)
+    if rule is not None and rule(user, **match.kwargs):
+        return None
+    return url
+
+
 class ScopedMixin(LoginRequiredMixin):
     """Looks records up only among those the user may see."""
 
@@ -55,9 +88,14 @@ class ScopedMixin(LoginRequiredMixin):
     queryset: models.QuerySet | None = None
     writes = False
 
+    @classmethod
+    def refusal(cls, user: User, **kwargs) -> str | None:
+        """Why `user` may not use this page (None: they may); `kwargs` are the URL's (no pk: adding)."""
+        return writer_refusal(user) if cls.writes else None
+
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.writes and not request.user.can_write:
-            raise PermissionDenied(_("局领导账号只能查看，不能修改记录"))
+        if request.user.is_authenticated and (reason := self.refusal(request.user, **kwargs)):
+            raise PermissionDenied(reason)
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> models.QuerySet:
@@ -81,7 +119,8 @@ class ScopedMixin(LoginRequiredMixin):
         return context
 
     def action_urls(self) -> dict[str, str]:
-        """The pages this model has (a read-only model has no add or edit page), by action."""
+        """The pages this model has and the user may open (a read-only model has no add or edit
+        page; a leader none that writes), by action."""
         obj = getattr(self, "object", None)
         urls = {}
         for action, needs_pk in (
@@ -95,9 +134,11 @@ class ScopedMixin(LoginRequiredMixin):
             if needs_pk and (obj is None or obj.pk is None):
                 continue
             try:
-                urls[action] = reverse(url_name(self.model, action), args=[obj.pk] if needs_pk else [])
+                url = permitted_url(self.request.user, url_name(self.model, action), *([obj.pk] if needs_pk else []))
             except NoReverseMatch:
                 continue
+            if url is not None:
+                urls[action] = url
         return urls
 
 
@@ -240,6 +281,8 @@ class RecordListView(ScopedMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["import_kind"] = self.import_kind
+        if self.import_kind:
+            context["urls"]["upload"] = permitted_url(self.request.user, "emergency:import_upload", self.import_kind)
         return context
 
 

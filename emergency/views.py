@@ -37,6 +37,7 @@ from .generic import (
     content_disposition,
     excel_response,
     history_source,
+    refuses,
 )
 from .imports import Column, ImportSpec, normalize, template_workbook
 from .models import (
@@ -160,11 +161,12 @@ class OrganizationEdit(RecordEditView):
     model = Organization
     form_class = OrganizationForm
 
-    def dispatch(self, request, *args, **kwargs):
+    @classmethod
+    def refusal(cls, user, **kwargs):
         # A school keeps its own details current, but cannot create organisations.
-        if request.user.is_authenticated and request.user.role == Role.SCHOOL_OFFICER and "pk" not in kwargs:
-            raise PermissionDenied(_("学校填报员不能新建单位"))
-        return super().dispatch(request, *args, **kwargs)
+        if user.role == Role.SCHOOL_OFFICER and "pk" not in kwargs:
+            return _("学校填报员不能新建单位")
+        return super().refusal(user, **kwargs)
 
 
 class OrganizationHistory(RecordHistoryView):
@@ -453,11 +455,14 @@ class UploadForm(CheckedTextMixin, forms.Form):
     file = forms.FileField(label=_lazy("Excel 文件"), help_text=_lazy("支持 .xlsx、.xls、WPS（.et）和 .ods"))
 
 
+def import_refusal(user, kind: str) -> str | None:
+    return _spec(kind).refusal(user)
+
+
 @login_required
+@refuses(import_refusal)
 def import_upload(request, kind):
     spec = _spec(kind)
-    if reason := spec.refusal(request.user):
-        raise PermissionDenied(reason)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
