@@ -26,6 +26,7 @@ from django.forms.utils import flatatt
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import formats, timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -316,6 +317,22 @@ def content_disposition(filename: str) -> str:
 attachment_panels: dict[type[models.Model], tuple[tuple[str, str], ...]] = {}
 
 
+def record_editable(record, user) -> bool:
+    return type(record).objects.editable_by(user).filter(pk=record.pk).exists()
+
+
+def attachment_delete_refusal(user, record) -> str | None:
+    """Why `user` may not delete the files of `record` (None: they may): the delete view's rule and
+    the 删除 beside each file on the record's page."""
+    if reason := writer_refusal(user):
+        return reason
+    if record is None:
+        return None
+    if not record_editable(record, user):
+        return _("只有记录所属单位及其上级可以删除附件")
+    return record.change_refusal()
+
+
 class RecordDetailView(ScopedMixin, generic.DetailView):
     action = "detail"
     # Field names shown on the page; by default every editable field of the model.
@@ -353,6 +370,10 @@ class RecordDetailView(ScopedMixin, generic.DetailView):
                 attachment_kinds=self.attachment_kinds,
                 content_type_id=content_type.pk,
                 attachments=Attachment.objects.filter(content_type=content_type, object_id=obj.pk),
+                # Asked once, and only when the record has files to offer 删除 beside.
+                may_delete_attachments=SimpleLazyObject(
+                    lambda: attachment_delete_refusal(self.request.user, obj) is None
+                ),
             )
         return context
 

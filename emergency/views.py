@@ -33,10 +33,12 @@ from .generic import (
     RecordForm,
     RecordHistoryView,
     RecordListView,
+    attachment_delete_refusal,
     attachment_panels,
     content_disposition,
     excel_response,
     history_source,
+    record_editable,
     refuses,
 )
 from .imports import Column, ImportSpec, normalize, template_workbook
@@ -386,7 +388,7 @@ def attachment_add(request, ct, pk):
     if kinds is None:
         raise Http404
     record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
-    if not _editable(record, request.user):
+    if not record_editable(record, request.user):
         raise PermissionDenied(_("只有记录所属单位及其上级可以上传附件"))
     form = AttachmentForm(request.POST, request.FILES, kinds=kinds)
     if form.is_valid():
@@ -410,10 +412,6 @@ def attachment_add(request, ct, pk):
     return redirect(record.get_absolute_url())
 
 
-def _editable(record, user) -> bool:
-    return type(record).objects.editable_by(user).filter(pk=record.pk).exists()
-
-
 @login_required
 def attachment_file(request, pk):
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
@@ -425,11 +423,9 @@ def attachment_file(request, pk):
 @require_POST
 def attachment_delete(request, pk):
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
-    if not request.user.can_write:
-        raise PermissionDenied
     record = attachment.record
-    if record is not None and not _editable(record, request.user):
-        raise PermissionDenied(_("只有记录所属单位及其上级可以删除附件"))
+    if reason := attachment_delete_refusal(request.user, record):
+        raise PermissionDenied(reason)
     attachment.delete()
     messages.success(request, _("已删除附件"))
     return redirect(record.get_absolute_url() if record else "home")
