@@ -55,13 +55,13 @@ class DrillList(RecordListView):
 
 class DrillDetail(RecordDetailView):
     model = Drill
+    # No plan row: the plan has its own card on the page, a link with its revision state.
     fields = [
         "organization",
         "name",
         "held_on",
         "drill_type",
         "drill_form",
-        "plan",
         "students",
         "staff",
         "duration_minutes",

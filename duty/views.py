@@ -27,6 +27,8 @@ from emergency.generic import (
     RecordListView,
     excel_response,
     history_source,
+    refuses,
+    writer_refusal,
 )
 from emergency.models import Organization
 from emergency.queries import query_year
@@ -51,8 +53,8 @@ from .tables import DutyLogTable, DutyShiftTable, IncidentTable
 
 
 def _require_writer(user) -> None:
-    if not user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看，不能修改记录"))
+    if reason := writer_refusal(user):
+        raise PermissionDenied(reason)
 
 
 def _org_in_scope(request, code: str | None) -> Organization | None:
@@ -390,9 +392,9 @@ def _proposal_rows(formset, org: Organization) -> list[dict]:
 
 @history_source(_lazy("排班"))
 @login_required
+@refuses(writer_refusal)
 def roster_build(request):
     """Propose a month from the rotations, let staff adjust every row, then save in one go."""
-    _require_writer(request.user)
     form = RosterBuilderForm(request.POST or None, user=request.user)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():

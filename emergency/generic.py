@@ -9,7 +9,7 @@ Templates default to `<app>/<model>_<action>.html` and fall back to `generic/obj
 from __future__ import annotations
 
 import datetime
-from functools import cached_property
+from functools import cached_property, wraps
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -26,6 +26,7 @@ from django.forms.utils import flatatt
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import formats, timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -48,6 +49,39 @@ def scoped(queryset: models.QuerySet, user: User) -> models.QuerySet:
     return queryset.visible_to(user)
 
 
+def writer_refusal(user: User, **kwargs) -> str | None:
+    """Leaders read only: the first rule of every page that writes."""
+    return None if user.can_write else _("局领导账号只能查看，不能修改记录")
+
+
+def refuses(rule):
+    """A function view refused (403 with the rule's reason) to whom `rule(user, **url_kwargs)`
+    gives a reason; `permitted_url` reads the same rule to show or hide links to the view."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if request.user.is_authenticated and (reason := rule(request.user, **kwargs)):
+                raise PermissionDenied(reason)
+            return view(request, *args, **kwargs)
+
+        checked.refusal = rule
+        return checked
+
+    return decorate
+
+
+def permitted_url(user: User, name: str, *args) -> str | None:
+    """The URL of the page `name`, or None when its view would refuse `user`: buttons and menu
+    items are shown by the rule the view itself applies, never by a second list."""
+    url = reverse(name, args=args)
+    match = resolve(url)
+    rule = getattr(getattr(match.func, "view_class", None), "refusal", None) or getattr(match.func, "refusal", None)
+    if rule is not None and rule(user, **match.kwargs):
+        return None
+    return url
+
+
 class ScopedMixin(LoginRequiredMixin):
     """Looks records up only among those the user may see."""
 
@@ -55,9 +89,14 @@ class ScopedMixin(LoginRequiredMixin):
     queryset: models.QuerySet | None = None
     writes = False
 
+    @classmethod
+    def refusal(cls, user: User, **kwargs) -> str | None:
+        """Why `user` may not use this page (None: they may); `kwargs` are the URL's (no pk: adding)."""
+        return writer_refusal(user) if cls.writes else None
+
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.writes and not request.user.can_write:
-            raise PermissionDenied(_("局领导账号只能查看，不能修改记录"))
+        if request.user.is_authenticated and (reason := self.refusal(request.user, **kwargs)):
+            raise PermissionDenied(reason)
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> models.QuerySet:
@@ -81,7 +120,8 @@ class ScopedMixin(LoginRequiredMixin):
         return context
 
     def action_urls(self) -> dict[str, str]:
-        """The pages this model has (a read-only model has no add or edit page), by action."""
+        """The pages this model has and the user may open (a read-only model has no add or edit
+        page; a leader none that writes), by action."""
         obj = getattr(self, "object", None)
         urls = {}
         for action, needs_pk in (
@@ -95,9 +135,11 @@ class ScopedMixin(LoginRequiredMixin):
             if needs_pk and (obj is None or obj.pk is None):
                 continue
             try:
-                urls[action] = reverse(url_name(self.model, action), args=[obj.pk] if needs_pk else [])
+                url = permitted_url(self.request.user, url_name(self.model, action), *([obj.pk] if needs_pk else []))
             except NoReverseMatch:
                 continue
+            if url is not None:
+                urls[action] = url
         return urls
 
 
@@ -240,6 +282,8 @@ class RecordListView(ScopedMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["import_kind"] = self.import_kind
+        if self.import_kind:
+            context["urls"]["upload"] = permitted_url(self.request.user, "emergency:import_upload", self.import_kind)
         return context
 
 
@@ -271,6 +315,22 @@ def content_disposition(filename: str) -> str:
 
 # The models whose detail page has an attachments panel, with its kinds: the only ones that take files.
 attachment_panels: dict[type[models.Model], tuple[tuple[str, str], ...]] = {}
+
+
+def record_editable(record, user) -> bool:
+    return type(record).objects.editable_by(user).filter(pk=record.pk).exists()
+
+
+def attachment_delete_refusal(user, record) -> str | None:
+    """Why `user` may not delete the files of `record` (None: they may): the delete view's rule and
+    the 删除 beside each file on the record's page."""
+    if reason := writer_refusal(user):
+        return reason
+    if record is None:
+        return None
+    if not record_editable(record, user):
+        return _("只有记录所属单位及其上级可以删除附件")
+    return record.change_refusal()
 
 
 class RecordDetailView(ScopedMixin, generic.DetailView):
@@ -310,6 +370,10 @@ class RecordDetailView(ScopedMixin, generic.DetailView):
                 attachment_kinds=self.attachment_kinds,
                 content_type_id=content_type.pk,
                 attachments=Attachment.objects.filter(content_type=content_type, object_id=obj.pk),
+                # Asked once, and only when the record has files to offer 删除 beside.
+                may_delete_attachments=SimpleLazyObject(
+                    lambda: attachment_delete_refusal(self.request.user, obj) is None
+                ),
             )
         return context
 

@@ -335,6 +335,10 @@ class Record(models.Model):
     def get_absolute_url(self) -> str:
         return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
 
+    def change_refusal(self) -> str | None:
+        """Why this record is no longer changed by anyone, its files included (None: it may be)."""
+        return None
+
 
 @receiver(class_prepared)
 def index_unit_unless_keyed_by_it(sender, **kwargs) -> None:

@@ -33,10 +33,13 @@ from .generic import (
     RecordForm,
     RecordHistoryView,
     RecordListView,
+    attachment_delete_refusal,
     attachment_panels,
     content_disposition,
     excel_response,
     history_source,
+    record_editable,
+    refuses,
 )
 from .imports import Column, ImportSpec, normalize, template_workbook
 from .models import (
@@ -160,11 +163,12 @@ class OrganizationEdit(RecordEditView):
     model = Organization
     form_class = OrganizationForm
 
-    def dispatch(self, request, *args, **kwargs):
+    @classmethod
+    def refusal(cls, user, **kwargs):
         # A school keeps its own details current, but cannot create organisations.
-        if request.user.is_authenticated and request.user.role == Role.SCHOOL_OFFICER and "pk" not in kwargs:
-            raise PermissionDenied(_("学校填报员不能新建单位"))
-        return super().dispatch(request, *args, **kwargs)
+        if user.role == Role.SCHOOL_OFFICER and "pk" not in kwargs:
+            return _("学校填报员不能新建单位")
+        return super().refusal(user, **kwargs)
 
 
 class OrganizationHistory(RecordHistoryView):
@@ -384,7 +388,7 @@ def attachment_add(request, ct, pk):
     if kinds is None:
         raise Http404
     record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
-    if not _editable(record, request.user):
+    if not record_editable(record, request.user):
         raise PermissionDenied(_("只有记录所属单位及其上级可以上传附件"))
     form = AttachmentForm(request.POST, request.FILES, kinds=kinds)
     if form.is_valid():
@@ -408,10 +412,6 @@ def attachment_add(request, ct, pk):
     return redirect(record.get_absolute_url())
 
 
-def _editable(record, user) -> bool:
-    return type(record).objects.editable_by(user).filter(pk=record.pk).exists()
-
-
 @login_required
 def attachment_file(request, pk):
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
@@ -423,11 +423,9 @@ def attachment_file(request, pk):
 @require_POST
 def attachment_delete(request, pk):
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
-    if not request.user.can_write:
-        raise PermissionDenied
     record = attachment.record
-    if record is not None and not _editable(record, request.user):
-        raise PermissionDenied(_("只有记录所属单位及其上级可以删除附件"))
+    if reason := attachment_delete_refusal(request.user, record):
+        raise PermissionDenied(reason)
     attachment.delete()
     messages.success(request, _("已删除附件"))
     return redirect(record.get_absolute_url() if record else "home")
@@ -453,11 +451,14 @@ class UploadForm(CheckedTextMixin, forms.Form):
     file = forms.FileField(label=_lazy("Excel 文件"), help_text=_lazy("支持 .xlsx、.xls、WPS（.et）和 .ods"))
 
 
+def import_refusal(user, kind: str) -> str | None:
+    return _spec(kind).refusal(user)
+
+
 @login_required
+@refuses(import_refusal)
 def import_upload(request, kind):
     spec = _spec(kind)
-    if reason := spec.refusal(request.user):
-        raise PermissionDenied(reason)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -378,6 +378,10 @@ class Hazard(Record):
     def is_closed(self) -> bool:
         return self.status == HazardStatus.CLOSED
 
+    def change_refusal(self) -> str | None:
+        # A closed (销号) hazard is the record of work done, its photos the evidence.
+        return _("已销号的隐患不能修改或删除") if self.is_closed else None
+
     def is_overdue_on(self, day: datetime.date) -> bool:
         return not self.is_closed and self.deadline is not None and self.deadline < day
 

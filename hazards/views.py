@@ -274,7 +274,7 @@ class HazardDetail(RecordDetailView):
         context["acknowledge_form"] = AcknowledgeForm()
         context["is_overdue"] = hazard.is_overdue
         context["status_colour"] = STATUS_BADGES.get(hazard.status, "secondary")
-        context["editable"] = not hazard.is_closed
+        context["editable"] = hazard.change_refusal() is None
         return context
 
 
@@ -283,8 +283,8 @@ class ClosedHazardIsFinal:
 
     def get_object(self, queryset=None):
         hazard = super().get_object(queryset)
-        if hazard is not None and hazard.is_closed:
-            raise PermissionDenied(_("已销号的隐患不能修改或删除"))
+        if hazard is not None and (reason := hazard.change_refusal()):
+            raise PermissionDenied(reason)
         return hazard
 
 

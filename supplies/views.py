@@ -27,6 +27,7 @@ from emergency.generic import (
     RecordListView,
     excel_response,
     history_source,
+    refuses,
 )
 from emergency.models import AttachmentKind, Organization, OrganizationKind, Role
 from emergency.registry import HomeItem
@@ -87,10 +88,11 @@ def keeps_catalogue(user) -> bool:
 
 
 class CatalogueKeeperMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not keeps_catalogue(request.user):
-            raise PermissionDenied(_("物资目录由市教育局统一维护"))
-        return super().dispatch(request, *args, **kwargs)
+    @classmethod
+    def refusal(cls, user, **kwargs):
+        if not keeps_catalogue(user):
+            return _("物资目录由市教育局统一维护")
+        return super().refusal(user, **kwargs)
 
 
 class SupplyItemList(RecordListView):
@@ -99,20 +101,10 @@ class SupplyItemList(RecordListView):
     filterset_class = SupplyItemFilter
     table_class = SupplyItemTable
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_write"] = keeps_catalogue(self.request.user)
-        return context
-
 
 class SupplyItemDetail(RecordDetailView):
     model = SupplyItem
     fields = ["name", "category", "spec", "unit", "check_interval_days", "notes"]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_write"] = keeps_catalogue(self.request.user)
-        return context
 
 
 class SupplyItemEdit(CatalogueKeeperMixin, RecordEditView):
@@ -286,11 +278,14 @@ class MovementHistory(RecordHistoryView):
 
 
 @history_source(_lazy("出入库登记"))
+def movement_refusal(user, **kwargs) -> str | None:
+    return None if user.can_write else _("局领导账号只能查看，不能登记出入库")
+
+
 @login_required
+@refuses(movement_refusal)
 def movement_add(request):
     """Record a movement of one stock line (?stock=<id>): GET shows the form, POST makes it."""
-    if not request.user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看，不能登记出入库"))
     stock_id = request.POST.get("stock") or request.GET.get("stock")
     if not stock_id or not str(stock_id).isdigit():
         messages.info(request, _("请先在物资台账中选择要登记出入库的物资"))
@@ -496,10 +491,11 @@ class CensusEdit(RecordEditView):
     model = SupplyCensus
     form_class = CensusForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.role == Role.SCHOOL_OFFICER and "pk" not in kwargs:
-            raise PermissionDenied(_("物资普查由教育局组织"))
-        return super().dispatch(request, *args, **kwargs)
+    @classmethod
+    def refusal(cls, user, **kwargs):
+        if user.role == Role.SCHOOL_OFFICER and "pk" not in kwargs:
+            return _("物资普查由教育局组织")
+        return super().refusal(user, **kwargs)
 
     def form_valid(self, form):
         creating = form.instance.pk is None

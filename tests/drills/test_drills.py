@@ -87,6 +87,14 @@ def test_a_drill_that_found_problems_marks_its_plan_for_revision(client, persona
     assert "演练发现问题，需修订本预案" in client.get(plan.get_absolute_url()).content.decode()
 
 
+def test_a_drills_page_shows_its_plan_once_as_a_link(client, personas):
+    plan = make_plan(personas.tree.school_a1, "火灾事故应急预案", issued="2024-01-01")
+    drill = make_drill(personas.tree.school_a1, "2025-04-10", "fire", plan=plan)
+    client.force_login(personas.officer_a)
+    page = client.get(drill.get_absolute_url()).content.decode()
+    assert page.count(str(plan)) == 1 and f'href="{plan.get_absolute_url()}"' in page
+
+
 def test_schedule_is_fulfilled_by_a_drill_of_its_type_in_its_window(client, personas):
     t = personas.tree
     client.force_login(personas.district_staff)

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
 from duty.models import Incident, IncidentReport, ReportReceipt
 from duty.panels import home_items
@@ -143,6 +144,18 @@ def test_bureaus_above_are_notified_until_they_sign(client, personas):
     assert texts(personas.city_staff)["下级单位报送的突发事件信息待签收"][0] == 3  # each bureau signs for itself
     page = client.get(late.get_absolute_url()).content.decode()
     assert "区县A教育局已签收" in page
+
+
+def test_a_receipt_of_another_year_shows_its_year(client, personas):
+    incident = make_incident(personas.tree.school_a1, known="2008-12-02 08:00")
+    report(incident, "initial", "初报", "2008-12-02 09:00")
+    client.force_login(personas.district_staff)
+    client.post(reverse("duty:incident_receive", args=[incident.pk]))
+    page = client.get(incident.get_absolute_url()).content.decode()
+    assert f"区县A教育局已签收（{timezone.localdate().month}月" in page  # signed today: no year
+    ReportReceipt.objects.update(created_at=at("2008-12-02 14:32"))
+    page = client.get(incident.get_absolute_url()).content.decode()
+    assert "区县A教育局已签收（2008年12月2日 14:32）" in page
 
 
 def test_a_school_cannot_sign_its_own_report(client, personas):

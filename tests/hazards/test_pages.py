@@ -382,6 +382,25 @@ def test_before_and_after_photos_are_offered_on_the_hazard_page(client, personas
     assert attachment.kind == AttachmentKind.BEFORE and attachment.organization == personas.tree.school_a1
 
 
+def test_the_photos_of_a_closed_hazard_are_kept_and_offered_no_delete(client, personas):
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.base import ContentFile
+
+    hazard = make_hazard(personas.tree.school_a1)
+    client.force_login(personas.officer_a)
+    photo = ContentFile(b"\x89PNG fake", name="after.png")
+    ct = ContentType.objects.get_for_model(Hazard)
+    client.post(reverse("emergency:attachment_add", args=[ct.pk, hazard.pk]), {"kind": "after", "file": photo})
+    delete = reverse("emergency:attachment_delete", args=[Attachment.objects.get().pk])
+    client.force_login(personas.district_staff)
+    assert delete in client.get(hazard.get_absolute_url()).content.decode()
+    walk(hazard, HazardStatus.CLOSED, personas.officer_a, personas.district_staff)
+    assert delete not in client.get(hazard.get_absolute_url()).content.decode()
+    response = client.post(delete)
+    assert response.status_code == 403 and "已销号的隐患不能修改或删除" in response.content.decode()
+    assert Attachment.objects.count() == 1
+
+
 def test_home_panel_counts_what_each_level_must_do(personas, django_assert_num_queries):
     t = personas.tree
     walk(make_hazard(t.school_a1, description="a"), HazardStatus.REVIEW, personas.officer_a)
