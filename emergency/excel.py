@@ -164,6 +164,10 @@ def read_sheets(name: str, data: bytes) -> list[Sheet]:
         raise
     except Exception:  # calamine raises its own error types for every kind of broken file
         raise WorkbookError(_("文件无法读取：不是有效的 Excel/WPS/ODS 表格，或已损坏")) from None
+    except BaseException as error:  # a crafted container can panic calamine's Rust code
+        if type(error).__name__ != "PanicException":
+            raise
+        raise WorkbookError(_("文件无法读取：不是有效的 Excel/WPS/ODS 表格，或已损坏")) from None
     if not sheets:
         raise WorkbookError(_("文件中没有工作表"))
     return sheets

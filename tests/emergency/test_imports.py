@@ -297,6 +297,23 @@ def test_a_password_protected_workbook_is_said_to_be_encrypted(client, personas)
     assert result.errors == ["文件无法读取：不是有效的 Excel/WPS/ODS 表格，或已损坏"]
 
 
+def test_a_container_that_panics_the_reader_is_a_broken_file(client, personas):
+    """This 1 KiB container makes calamine's Rust code panic (pyo3's PanicException is a BaseException,
+    which `except Exception` lets through as a 500)."""
+    header = bytearray(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    for offset, form, value in [(26, "<H", 3), (28, "<H", 0xFFFE), (30, "<H", 9), (32, "<H", 6), (68, "<I", 2),
+                                (88, "<I", 1), (132, "<I", 0x4301F3DF), (256, "<I", 0xFFFFFFFE),
+                                (444, "<I", 0xFFFFFFFE), (472, "<I", 2)]:
+        struct.pack_into(form, header, offset, value)
+    data = bytes(header) + bytes(512)
+    result = validate(registry.import_specs["orgs"], "a.xls", data, personas.city_staff)
+    assert result.errors == ["文件无法读取：不是有效的 Excel/WPS/ODS 表格，或已损坏"]
+    client.force_login(personas.city_staff)
+    job_page = client.get(upload(client, data, name="a.xls").url)
+    assert "文件无法读取" in job_page.content.decode()
+    assert ImportJob.objects.get().status == "failed"
+
+
 def test_rows_read_from_another_sheet_name_the_sheet(client, personas, tmp_path, capsys):
     client.force_login(personas.district_staff)
     data = workbook(HEADERS, good_rows(), title="我的单位")
