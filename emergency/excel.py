@@ -83,29 +83,61 @@ def check_upload(name: str, data: bytes) -> None:
 def ole_stream_names(data: bytes) -> set[str]:
     """The names in an OLE (CFB) container's directory, read as [MS-CFB] lays it out. Excel saves a
     password-protected .xlsx as such a container holding an "EncryptedPackage" stream, which calamine
-    reports only as a broken file. The directory's sector chain is followed through the FAT sectors
-    listed in the header; a broken or looping chain ends the reading, and calamine judges the rest."""
+    reports only as a broken file."""
+    size, fat = _ole_fat(data)
+    (sector,) = struct.unpack_from("<I", data, 48)
+    names = set()
+    while sector < len(fat):  # the FAT has no loops: _ole_fat checked
+        for entry in range((sector + 1) * size, (sector + 2) * size, 128):
+            (length,) = struct.unpack_from("<H", data, entry + 64)
+            if 2 <= length <= 64:
+                names.add(data[entry : entry + length - 2].decode("utf-16-le", "replace"))
+        sector = fat[sector]
+    return names
+
+
+def _ole_fat(data: bytes) -> tuple[int, list[int]]:
+    """An OLE container's sector size and sector table (FAT), refused as broken unless every sector
+    it names lies inside the file and every chain ends: calamine follows a looping chain until the
+    memory runs out."""
+    broken = WorkbookError(_("文件已损坏，无法打开（文件结构错误）"))
+    last_sector = 0xFFFFFFFA  # values above name the end of a chain, a free sector or a FAT sector
     try:
         (shift,) = struct.unpack_from("<H", data, 30)
         if shift not in (9, 12):  # the only sector sizes [MS-CFB] allows: 512 and 4096 bytes
-            return set()
+            raise broken
         size = 1 << shift
-        (first,) = struct.unpack_from("<I", data, 48)
-        fat: list[int] = []
-        for sector in struct.unpack_from("<109I", data, 76):
-            if sector < 0xFFFFFFFA:
-                fat.extend(struct.unpack_from(f"<{size // 4}I", data, (sector + 1) * size))
-        names, sector, seen = set(), first, set()
-        while sector < len(fat) and sector not in seen:
-            seen.add(sector)
-            for entry in range((sector + 1) * size, (sector + 2) * size, 128):
-                (length,) = struct.unpack_from("<H", data, entry + 64)
-                if 2 <= length <= 64:
-                    names.add(data[entry : entry + length - 2].decode("utf-16-le", "replace"))
-            sector = fat[sector]
-        return names
+        sectors = len(data) // size - 1  # the header fills the first sector
+        per_sector = size // 4
+        fat_sectors = [s for s in struct.unpack_from("<109I", data, 76) if s < last_sector]
+        difat, difat_count = struct.unpack_from("<II", data, 68)
+        if difat_count > sectors:
+            raise broken
+        seen = set()
+        for _step in range(difat_count):
+            if difat >= sectors or difat in seen:
+                raise broken
+            seen.add(difat)
+            *listed, difat = struct.unpack_from(f"<{per_sector}I", data, (difat + 1) * size)
+            fat_sectors += [s for s in listed if s < last_sector]
+        if len(set(fat_sectors)) != len(fat_sectors) or any(s >= sectors for s in fat_sectors):
+            raise broken
+        fat = [n for s in fat_sectors for n in struct.unpack_from(f"<{per_sector}I", data, (s + 1) * size)]
     except struct.error:  # the container ends before what its header promises
-        return set()
+        raise broken from None
+    # Walk every chain once, marking sectors on the current walk (1) and finished ones (2).
+    state = [0] * len(fat)
+    for start in range(len(fat)):
+        walk, sector = [], start
+        while sector < last_sector and sector < len(fat) and not state[sector]:
+            state[sector] = 1
+            walk.append(sector)
+            sector = fat[sector]
+        if sector < last_sector and (sector >= min(len(fat), sectors) or state[sector] == 1):
+            raise broken
+        for visited in walk:
+            state[visited] = 2
+    return size, fat
 
 
 def _check_archive(data: bytes) -> None:
