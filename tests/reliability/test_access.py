@@ -17,6 +17,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.test import Client
@@ -28,6 +29,8 @@ from emergency.generic import attachment_panels
 from emergency.models import Attachment, Document, ImportJob, Organization, Role, SummaryRun, User
 from hazards.models import InspectionCampaign
 from supplies.models import SupplyItem
+from tests.conftest import Tree
+from tests.factories import make_org
 from tests.permissions import MANAGES, SEES
 
 from .conftest import FIGURES
@@ -71,6 +74,23 @@ class Target:
     url: str
     sees: dict[str, bool] = field(default_factory=dict)  # persona name → in scope; missing: no object
 
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    """The shared tree with codes whose "_" is a LIKE wildcard: D_A would match DXA, and S_1 SX1, in
+    any subtree test that does not escape it, so every check below also looks for that leak."""
+    city = make_org("C", name="市教育局")
+    district_a = make_org("D_A", parent=city, name="区县A教育局")
+    district_b = make_org("DXA", parent=city, name="区县B教育局")
+    return Tree(
+        city,
+        district_a,
+        district_b,
+        make_org("S_1", parent=district_a, name="A区第一小学"),
+        make_org("SA2", parent=district_a, name="A区第二小学"),
+        make_org("SX1", parent=district_b, name="B区第一小学"),
+    )
 
 class World:
     """The records the URLs point at: for each model one inside SA1 and one inside SB1."""
@@ -464,3 +484,13 @@ def test_only_records_with_an_attachments_panel_take_files(personas):
     for record in [*mine, job, run]:
         assert _attach(client, record, "document") in (403, 404), record
     assert Attachment.objects.count() == before
+
+
+def test_the_compliance_report_names_no_school_out_of_scope(client, personas):
+    """The report reads the tree by raw SQL, outside `visible_to`: on this tree of "_" codes a district
+    or a school must still see only its own schools."""
+    for user, outside in ((personas.district_staff, "B区第一小学"), (personas.officer_a, "B区第一小学")):
+        client.force_login(user)
+        page = client.get(reverse("drills:compliance"))
+        assert page.status_code == 200 and personas.tree.school_a1.name in page.content.decode()
+        assert outside not in page.content.decode(), user
