@@ -285,8 +285,9 @@ def documents_of_year(org: Organization, year: int, kinds: Iterable[str], words:
     for word in words:
         titled |= Q(title__contains=word)
     return list(
-        Document.objects.filter(titled, organization=org, kind__in=list(kinds), issued_on__gte=start, issued_on__lt=end)
-        .order_by("issued_on", "title")
+        Document.objects.filter(
+            titled, organization=org, kind__in=list(kinds), issued_on__gte=start, issued_on__lt=end
+        ).order_by("issued_on", "title")
     )
 
 
