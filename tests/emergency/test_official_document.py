@@ -125,3 +125,58 @@ def test_the_signature_and_date_close_the_document_right_aligned(doc):
 
 def test_the_finalising_date_is_written_as_the_standard_writes_it():
     assert chinese_date(datetime.date(2009, 1, 5)) == "2009年1月5日"
+
+
+@pytest.mark.django_db
+def test_key_work_comes_with_the_years_work_plan_and_the_closing_section_with_what_is_open(tree):
+    from emergency.compiler import narrative
+    from emergency.models import Document, DocumentKind
+    from emergency.summary import Outstanding, Section
+
+    parts = [
+        Section(1, "体系", paragraphs=["成立了领导小组。", "同时，要求各下级单位成立应急管理领导机构。"]),
+        Section(2, "预案", paragraphs=["建立了预案。"], key_work=["完善了各类应急预案"]),
+        Section(3, "隐患", paragraphs=["整改了隐患。"], key_work=["整改各类安全隐患2个"], overview=["全年平安。"]),
+        Section(4, "物资", paragraphs=["登记了物资。"], outstanding=[Outstanding("尚有1批物资过期", "及时报废更新")]),
+    ]
+    without_plan = narrative(tree.city, 2025, parts, "", with_outlook=False).split("\n\n")
+    assert "重点做好了" not in "".join(without_plan)  # no 工作方案 or 制度 of the year set the work
+    assert (
+        without_plan[2]
+        == "一、应急管理体系建设情况。成立了领导小组。同时，要求各下级单位成立应急管理领导机构。全年平安。"
+    )
+    assert not any(p.startswith("五、") for p in without_plan)
+
+    Document.objects.create(
+        organization=tree.city, title="工作方案", kind=DocumentKind.WORK_PLAN, issued_on="2025-02-01"
+    )
+    text = narrative(tree.city, 2025, parts, "", with_outlook=True).split("\n\n")
+    assert text[2] == (
+        "一、应急管理体系建设情况。成立了领导小组。重点做好了2项工作：一是完善了各类应急预案；二是整改各类安全隐患2个。"
+        "同时，要求各下级单位成立应急管理领导机构。全年平安。"
+    )
+    assert text[-3:] == [
+        "五、存在问题和下一步工作打算",
+        "（一）存在的问题。一是尚有1批物资过期。",
+        "（二）下一步工作打算。一是及时报废更新。",
+    ]
+
+
+@pytest.mark.django_db
+def test_without_libreoffice_a_finalised_summary_keeps_its_word_file_and_no_pdf(tree, monkeypatch):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from emergency.models import SummaryRun
+    from emergency.tasks import render_summary_pdf
+
+    run = SummaryRun.objects.create(
+        organization=tree.city, year=2025, narrative="标题\n\n正文", finalized_at=timezone.now()
+    )
+    run.document.save("s.docx", ContentFile(official_document.summary_word(run)))
+    monkeypatch.setattr(official_document, "soffice", lambda: None)
+    assert render_summary_pdf.apply(args=[run.pk], throw=True).result is False
+    run.refresh_from_db()
+    assert run.document and not run.pdf
+    with pytest.raises(official_document.OfficeUnavailable):
+        official_document.pdf_document(b"")
