@@ -39,6 +39,7 @@ lint: install
 
 test: install services
 	scripts/browser.sh
+	scripts/office.sh
 	scripts/createdb.sh
 	.venv/bin/ruff check .
 	$(PY) -m bandit -q -c pyproject.toml -r emergency plans drills hazards supplies duty outreach --severity-level high

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from emergency.models import Organization, OrganizationKind
 from emergency.registry import Figure, Period, Rate, by_year, in_year, summing
 from emergency.summary import Figure as SummaryFigure
 from emergency.summary import (
+    Outstanding,
     Rule,
     Section,
     Table,
@@ -27,6 +28,7 @@ from emergency.summary import (
     rate,
     year_range,
 )
+from plans.models import EmergencyPlan, in_force_on
 from plans.summary import schools_phrase
 
 from .choices import DrillForm, DrillType, RequirementPeriod
@@ -59,7 +61,50 @@ FIGURES = (
     ),
     Figure("drill_schools_required", gettext_noop("有演练要求的学校数"), "所", None, None, aggregate=None),
     Rate("drill_compliance_rate", gettext_noop("演练达标率"), "drill_compliant_schools", "drill_schools_required"),
+    # The narrative says a plan was revised for a drill's findings only when the records show it.
+    Figure(
+        "plans_revised_after_drill",
+        gettext_noop("据演练发现问题修订的应急预案数"),
+        "个",
+        EmergencyPlan,
+        lambda org, period: revised_after_drill(period),
+    ),
+    Figure(
+        "plans_revising_after_drill",
+        gettext_noop("据演练发现问题正在修订的应急预案数"),
+        "个",
+        EmergencyPlan,
+        lambda org, period: revising_after_drill(period),
+        level="warning",
+    ),
 )
+
+
+def _drills_with_problems(period: Period) -> QuerySet:
+    """The year's drills (to the as-of day) that found problems, on a version of the outer plan."""
+    return Drill.objects.filter(
+        held_on__gte=period.start,
+        held_on__lte=period.as_of,
+        plan__organization_id=OuterRef("organization_id"),
+        plan__name=OuterRef("name"),
+    ).exclude(problems_found="")
+
+
+def revised_after_drill(period: Period) -> Q:
+    """A version in force at the as-of day, issued after a drill of the year found problems in the plan."""
+    return in_force_on(period.as_of) & Q(
+        Exists(_drills_with_problems(period).filter(held_on__lt=OuterRef("issued_on")))
+    )
+
+
+def revising_after_drill(period: Period) -> Q:
+    """A version in force at the as-of day, marked for revision, that a drill of the year found
+    problems in (held since it was issued), and no newer version issued since."""
+    return (
+        in_force_on(period.as_of)
+        & Q(needs_revision=True)
+        & Q(Exists(_drills_with_problems(period).filter(held_on__gte=OuterRef("issued_on"))))
+    )
 
 
 def summarize(org: Organization, year: int) -> Section:
@@ -150,7 +195,24 @@ def summarize(org: Organization, year: int) -> Section:
         ),
         Rule("发现问题的演练次数不超过演练次数", ("drills_with_problems",), ("drills",), at_most=True),
     ]
-    section.paragraphs = narrative(org, year, totals, drills, standing)
+    plans = EmergencyPlan.objects.in_subtree(org).aggregate(
+        revised=figures["plans_revised_after_drill"].measure(org, period),
+        revising=figures["plans_revising_after_drill"].measure(org, period),
+    )
+    section.figures += [
+        figures["plans_revised_after_drill"].row(plans["revised"]),
+        figures["plans_revising_after_drill"].row(plans["revising"]),
+    ]
+    section.paragraphs = narrative(org, year, totals, drills, standing, plans)
+    if totals["drills"]:
+        section.key_work.append(f"组织开展各类应急演练{totals['drills']}次、参演师生{participants}人次")
+    if total.behind:
+        section.outstanding.append(
+            Outstanding(
+                f"{total.behind}所学校未达到{requirement_phrase(standing.requirements)}的要求",
+                "督促未达标学校将应急疏散演练纳入教学计划，按要求定期开展",
+            )
+        )
     return section
 
 
@@ -264,7 +326,7 @@ def requirement_phrase(requirements: list[DrillRequirement]) -> str:
     return "、".join(parts) + f"至少开展{least}次应急疏散演练"
 
 
-def narrative(org: Organization, year: int, totals: dict, drills, standing) -> list[str]:
+def narrative(org: Organization, year: int, totals: dict, drills, standing, plans: dict) -> list[str]:
     if not totals["drills"]:
         return [f"{year}年{schools_phrase(org)}尚未在系统中登记应急演练。"]
     labels = dict(DrillType.choices)
@@ -276,16 +338,29 @@ def narrative(org: Organization, year: int, totals: dict, drills, standing) -> l
         f"（学生{totals['students']}人次、教职工{totals['staff']}人次），其中{kinds}"
     )
     if totals["with_problems"]:
-        sentence += f"；{totals['with_problems']}次演练发现了问题，据此修订完善相关预案"
-    paragraphs = [sentence + "，提高了广大师生自救自护能力。"]
+        sentence += f"；{totals['with_problems']}次演练发现了问题"
+        # 修订完善 only where a newer version was issued after the drill; flagged and not yet: 正在修订.
+        if plans["revised"]:
+            sentence += f"，已据此修订完善应急预案{plans['revised']}个"
+        if plans["revising"]:
+            sentence += f"，{'另有' if plans['revised'] else '涉及的'}{plans['revising']}个应急预案正在修订"
+    paragraphs = [sentence + "。"]
     total = standing.total
     if total.with_requirement:
-        paragraphs.append(
-            f"按照{requirement_phrase(standing.requirements)}的要求，全年应开展演练{total.required}次，"
-            f"{total.with_requirement}所学校中{total.compliant}所全年达标，达标率{total.rate}%，"
-            f"按月（季）计的要求完成率{total.completion}%，"
-            f"{total.behind}所学校未达标，应督促其按要求开展演练。"
-        )
+        rule = f"按照{requirement_phrase(standing.requirements)}的要求，全年应开展演练{total.required}次"
+        if total.compliant == total.with_requirement:
+            paragraphs.append(f"{rule}，{total.with_requirement}所有演练要求的学校均已达到要求。")
+        elif total.compliant:
+            paragraphs.append(
+                f"{rule}，{total.with_requirement}所有演练要求的学校中，{total.compliant}所达到要求，"
+                f"{total.behind}所尚未达到，已督促其按要求开展演练。"
+            )
+        else:
+            paragraphs.append(
+                f"{rule}，按月（季）计的要求完成率{total.completion}%，"
+                f"{total.with_requirement}所有演练要求的学校均有月份（季度）未开展演练，已督促其按要求开展演练。"
+            )
+    paragraphs.append("通过演练，提高了广大师生自救自护能力。")
     return paragraphs
 
 

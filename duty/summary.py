@@ -26,6 +26,7 @@ from emergency.models import Document, DocumentKind, Organization, OrganizationK
 from emergency.registry import Figure, Period, Rate, by_year, organisation_filter
 from emergency.summary import (
     CHAPTERS,
+    Outstanding,
     Rule,
     Section,
     Table,
@@ -171,6 +172,9 @@ def summarize(org: Organization, year: int) -> Section:
         Rule("迟报或逾期未报事件数不超过突发事件数", ("late_incidents",), ("incidents",), at_most=True),
     ]
     section.paragraphs = _narrative(org, year, duty, results, coverage_rate, gap_hours, gaps, totals, by_type, by_level)
+    section.key_work = _key_work(org, year, duty)
+    section.overview = _overview(org, year, totals)
+    section.outstanding = _outstanding(results, coverage_rate, gap_hours, gaps, totals)
     return section
 
 
@@ -335,8 +339,6 @@ def _narrative(org, year, duty, results, coverage_rate, gap_hours, gaps, totals,
             sentence += "，带班覆盖率100%，进一步完善了24小时领导带班的值班、值宿工作机制"
         else:
             sentence += f"，带班覆盖率{coverage_rate}%，尚有{gaps}段共{gap_hours:g}小时的值班空档需要补齐"
-        if has_table:
-            sentence += "，制定了值班工作人员责任表，把工作任务落实到了具体人员"
         paragraphs.append(sentence + "。")
     else:
         sentence = f"{org.name}{year}年尚未在系统中登记值班安排"
@@ -344,14 +346,52 @@ def _narrative(org, year, duty, results, coverage_rate, gap_hours, gaps, totals,
             sentence += f"；已制定{titles(new_rules + old_rules)}"
         paragraphs.append(sentence + "。")
     paragraphs.append(_incident_sentence(org, year, totals, by_type, by_level))
+    if has_table:  # the seed's closing
+        paragraphs.append("制定了值班工作人员责任表，把工作任务落实到了具体人员。")
     return paragraphs
+
+
+def _key_work(org, year, duty) -> list[str]:
+    if not duty["shifts"]:
+        return []
+    new_rules, old_rules, _table = _documents(org, year)
+    rules = new_rules or old_rules
+    basis = f"执行{'、'.join(f'《{d.title}》' for d in rules)}，" if rules else ""
+    return [f"{basis}坚持领导带班和双人双岗值班，全年值班{duty['days']}天"]
+
+
+def _overview(org, year, totals) -> list[str]:
+    """The year's safety record, closing chapter 一 as the seed does, only when the records bear it out."""
+    if totals["serious"] or totals["deaths"] or totals["injuries"] or totals["loss"]:
+        return []
+    when = "全年" if Period.of(year).as_of == datetime.date(year, 12, 31) else "目前为止"
+    return [f"{when}，{scope_words(org)}未出现应急管理方面的重大事故和人员伤亡和财产损失的情况。"]
+
+
+def _outstanding(results, coverage_rate, gap_hours, gaps, totals) -> list[Outstanding]:
+    items = []
+    if results and coverage_rate < 100 and gaps:
+        items.append(
+            Outstanding(
+                f"值班尚有{gaps}段共{gap_hours:g}小时的空档",
+                "补齐值班空档，落实24小时领导带班和双人双岗值班",
+            )
+        )
+    if totals["late"]:
+        items.append(
+            Outstanding(
+                f"{totals['late']}起突发事件未在规定时限内初报",
+                "严格执行突发事件信息报送时限，做到及时、准确报告",
+            )
+        )
+    return items
 
 
 def _incident_sentence(org, year, totals, by_type, by_level) -> str:
     scope = scope_words(org)
     count, casualties, loss = totals["count"], totals["deaths"] + totals["injuries"], totals["loss"]
     if not count:
-        return f"{year}年{scope}未发生需报送的突发事件，未出现应急管理方面的重大事故和人员伤亡和财产损失的情况。"
+        return f"{year}年{scope}未发生需报送的突发事件。"
     limits = conf.report_limits()
     serious_limit = conf.describe_limit(max(limits[lv] for lv in SERIOUS_LEVELS))
     general_limit = conf.describe_limit(limits[IncidentLevel.GENERAL])
@@ -363,10 +403,7 @@ def _incident_sentence(org, year, totals, by_type, by_level) -> str:
         timely = "均在规定时限内完成初报"
     timely += f"（较大及以上事件{serious_limit}内、一般事件{general_limit}内）"
     if not totals["serious"] and not casualties and not loss:
-        return (
-            f"{year}年{scope}共报送一般突发事件{count}起（{kinds}），{timely}，"
-            "未出现应急管理方面的重大事故和人员伤亡和财产损失的情况。"
-        )
+        return f"{year}年{scope}共报送一般突发事件{count}起（{kinds}），{timely}。"
     harm = []
     if totals["deaths"]:
         harm.append(f"{totals['deaths']}人死亡")

@@ -7,7 +7,6 @@ is not installed is simply absent from the summary, and its chapter is left out.
 from __future__ import annotations
 
 import datetime
-import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -16,17 +15,13 @@ from functools import partial
 from django.conf import settings
 from django.core.files import File
 from django.utils import translation
-from docx import Document as WordDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
 from . import registry
 from .excel import ExportBook, Link, SheetSpec
-from .models import Organization
+from .models import DocumentKind, Organization
 from .parallel import side_by_side
 from .registry import Period
-from .summary import CHAPTERS, CHINESE_NUMBERS, DETAIL_ROW_LIMIT, Section, Table, sections
-from .text import writable
+from .summary import CHAPTERS, CHINESE_NUMBERS, DETAIL_ROW_LIMIT, Section, Table, documents_of_year, sections
 
 DEFAULT_NOTICE = "上级关于开展应急管理工作检查的通知"
 
@@ -125,9 +120,11 @@ def speaker(org: Organization) -> str:
     return "我校" if org.kind == "school" else "我局"
 
 
-def narrative(org: Organization, year: int, parts: list[Section], notice: str) -> str:
+def narrative(org: Organization, year: int, parts: list[Section], notice: str, with_outlook: bool = False) -> str:
     """The summary in the seed's shape: title, the opening sentence naming the requesting notice,
-    then 一、… 六、 with the sentences of every section of that chapter."""
+    then 一、… 六、 with the sentences of every section of that chapter; chapter 一 holds the
+    "重点做好了N项工作" passage and closes on the year's overview. With `with_outlook`, a last
+    chapter 存在问题和下一步工作打算 drafted from what is still open, for staff to edit."""
     lines = [
         f"{org.name}{year}年度应急管理工作总结",
         f"根据《{notice or DEFAULT_NOTICE}》要求，现将{speaker(org)}{year}年应急管理工作总结汇报如下。",
@@ -135,32 +132,37 @@ def narrative(org: Organization, year: int, parts: list[Section], notice: str) -
     number = 0
     for chapter, title in CHAPTERS.items():
         paragraphs = [p for s in parts if s.chapter == chapter for p in s.paragraphs]
+        if chapter == 1 and paragraphs:
+            passage = key_work(org, year, parts)
+            overview = [sentence for s in parts for sentence in s.overview]
+            paragraphs = [*paragraphs[:1], *([passage] if passage else []), *paragraphs[1:], *overview]
         if not paragraphs:
             continue  # an area that does not exist is left out, never faked
         lines.append(f"{CHINESE_NUMBERS[number]}、{title}。" + "".join(paragraphs))
         number += 1
+    open_items = [item for s in parts for item in s.outstanding]
+    if with_outlook and open_items:
+        lines.append(f"{CHINESE_NUMBERS[number]}、存在问题和下一步工作打算")
+        lines.append("（一）存在的问题。" + enumerated([item.problem for item in open_items]))
+        lines.append("（二）下一步工作打算。" + enumerated([item.step for item in open_items]))
     return "\n\n".join(lines)
 
 
-def word_document(text: str) -> bytes:
-    """The narrative as .docx: the first paragraph is the title, centred and bold."""
-    doc = WordDocument()
-    style = doc.styles["Normal"]
-    style.font.name = "SimSun"
-    style.font.size = Pt(12)
-    paragraphs = [p.strip() for p in writable(text).split("\n\n") if p.strip()]
-    for index, paragraph in enumerate(paragraphs):
-        para = doc.add_paragraph()
-        run = para.add_run(paragraph)
-        if index == 0:
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run.bold = True
-            run.font.size = Pt(16)
-        else:
-            para.paragraph_format.first_line_indent = Pt(24)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+def enumerated(clauses: list[str]) -> str:
+    """一是…；二是…。: clauses counted the way a Chinese report counts them."""
+    return "；".join(f"{CHINESE_NUMBERS[i]}是{clause}" for i, clause in enumerate(clauses)) + "。"
+
+
+def key_work(org: Organization, year: int, parts: list[Section]) -> str:
+    """重点做好了N项工作：一是…: drafted when `org` issued a 工作方案 or 制度 in the year that set the
+    work, one item a chapter from the clauses its areas' records prove; "" otherwise."""
+    if not documents_of_year(org, year, (DocumentKind.WORK_PLAN, DocumentKind.RULES)):
+        return ""
+    items = ["，".join(clause for s in parts if s.chapter == chapter for clause in s.key_work) for chapter in CHAPTERS]
+    items = [item for item in items if item]
+    if not items:
+        return ""
+    return f"重点做好了{len(items)}项工作：" + enumerated(items)
 
 
 # ---- workbook -----------------------------------------------------------------------------------
@@ -184,7 +186,7 @@ def write_workbook(org: Organization, year: int, parts: list[Section], figures: 
     for part in parts:
         breakdowns = [t for t in part.tables if t.kind != "detail"]
         if breakdowns:
-            _stacked_sheet(book, _unique(part.title, used), breakdowns)
+            _stacked_sheet(book, _unique(part.title, used), breakdowns, f"{org.name}{year}年度 {part.title}（{as_of}）")
         for table in part.tables:
             if table.kind == "detail":
                 _detail_sheet(book, _unique(table.title, used), table)
@@ -206,11 +208,14 @@ def _unique(title: str, used: set[str]) -> str:
     return candidate
 
 
-def _stacked_sheet(book: ExportBook, title: str, tables: list[Table]) -> None:
+def _stacked_sheet(book: ExportBook, title: str, tables: list[Table], heading: str) -> None:
+    """The breakdowns of a section one below the other, under a title line repeated on every printed page."""
     width = max(len(t.headers) for t in tables)
-    sheet = book.sheet(title, [28] + [16] * (width - 1), (0, 1))
+    sheet = book.sheet(title, [16] * width, (0, 1))
+    sheet.append([heading], book.caption, measured=False)
+    sheet.skip()
     for table in tables:
-        sheet.append([table.title], book.caption)
+        sheet.append([table.title], book.caption, measured=False)
         sheet.append(table.headers, book.header)
         for row in table.rows:
             sheet.append([_plain(v) for v in row])

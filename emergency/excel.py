@@ -268,6 +268,18 @@ class Link:
     text: str
 
 
+A4 = 9  # XlsxWriter's paper size code
+MAX_WIDTH = 40  # a column no wider than this, however long its longest text: the rest wraps off
+# Columns wider in all than this (in character widths) print across an A4 page in landscape.
+PORTRAIT_WIDTH = 100
+
+
+def text_width(text: str) -> int:
+    """Columns of a spreadsheet a text takes: 2 for a Chinese character, 1 for a Latin one (UTF-8
+    takes 3 bytes for the one and 1 for the other, and encoding is one C call)."""
+    return (len(text.encode()) + len(text)) // 2
+
+
 class ExportBook:
     """A workbook streamed to `target` (a path or a file) row by row: XlsxWriter's constant_memory
     mode keeps one row in memory whatever the number of rows. XlsxWriter rather than openpyxl's
@@ -284,6 +296,7 @@ class ExportBook:
         add = self.book.add_format
         self.header = add({"bold": True, "font_color": "#FFFFFF", "bg_color": "#" + HEADER_COLOUR, "align": "center"})
         self.caption = add({"bold": True, "font_size": 12})
+        self.writers: list[SheetWriter] = []
         self.link = add({"font_color": "#0563C1", "underline": 1})
         self.formats = {
             datetime.datetime: add({"num_format": DATETIME_FORMAT}),
@@ -292,18 +305,26 @@ class ExportBook:
         }
 
     def sheet(self, title: str, widths: Sequence[int], freeze: tuple[int, int]) -> SheetWriter:
+        """A sheet ready to print: A4, one page wide, the rows above `freeze` repeated on every
+        page (or the first, the sheet's title line), the page number at the foot."""
         ws = self.book.add_worksheet(title[:31])
-        for column, width in enumerate(widths):
-            ws.set_column(column, column, width)
         ws.freeze_panes(*freeze)
-        return SheetWriter(self, ws)
+        ws.set_paper(A4)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0, max(freeze[0], 1) - 1)
+        ws.center_horizontally()
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.set_footer("&C第 &P 页，共 &N 页")
+        writer = SheetWriter(self, ws, widths)
+        self.writers.append(writer)
+        return writer
 
     def write_sheet(self, spec: SheetSpec) -> int:
         """One formatted sheet: the note, the header row (frozen), the rows; returns the row count."""
         widths = spec.widths or [max(10, min(40, len(h) * 2 + 4)) for h in spec.headers]
         sheet = self.sheet(spec.title, widths, (2 if spec.note else 1, 0))
         if spec.note:
-            sheet.append([spec.note])
+            sheet.append([spec.note], self.caption, measured=False)
         sheet.append(spec.headers, self.header)
         count = 0
         for row in spec.rows:
@@ -312,16 +333,36 @@ class ExportBook:
         return count
 
     def close(self) -> None:
+        for writer in self.writers:
+            writer.lay_out()
         self.book.close()
 
 
 class SheetWriter:
-    """Rows appended one after another to a worksheet of an ExportBook."""
+    """Rows appended one after another to a worksheet of an ExportBook. Columns grow from the
+    widths given to their longest text (up to MAX_WIDTH), set when the book closes: XlsxWriter
+    writes the column widths then, before the streamed rows."""
 
-    def __init__(self, book: ExportBook, ws):
+    def __init__(self, book: ExportBook, ws, widths: Sequence[int]):
         self.ws, self.formats, self.link, self.row = ws, book.formats, book.link, 0
+        self.widths = list(widths)
 
-    def append(self, values: Sequence, style=None) -> None:
+    def lay_out(self) -> None:
+        for column, width in enumerate(self.widths):
+            self.ws.set_column(column, column, width)
+        if sum(self.widths) > PORTRAIT_WIDTH:
+            self.ws.set_landscape()
+
+    def _measure(self, column: int, text: str) -> None:
+        widths = self.widths
+        if column >= len(widths):
+            widths.extend([10] * (column + 1 - len(widths)))
+        # Most cells are no wider than their column already is: those cost one comparison.
+        if widths[column] < MAX_WIDTH and 2 * len(text) + 2 > widths[column]:
+            widths[column] = max(widths[column], min(MAX_WIDTH, text_width(text) + 2))
+
+    def append(self, values: Sequence, style=None, measured: bool = True) -> None:
+        """One row; `measured` False for a caption or note that may run across its row's empty cells."""
         ws, row = self.ws, self.row
         for column, value in enumerate(values):
             if value is None or value == "":
@@ -344,7 +385,10 @@ class SheetWriter:
             elif kind is datetime.date:
                 ws.write_datetime(row, column, value, style or self.formats[kind])
             else:  # text, and lazy translations and the like as text
-                ws.write_string(row, column, safe_text(str(value)), style)
+                text = safe_text(str(value))
+                ws.write_string(row, column, text, style)
+                if measured:
+                    self._measure(column, text)
         self.row = row + 1
 
     def skip(self) -> None:

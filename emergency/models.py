@@ -594,6 +594,13 @@ class SummaryRun(BackgroundJob):
     narrative = models.TextField(_("总结正文"), blank=True)
     workbook = models.FileField(_("Excel 文件"), upload_to=upload_path, blank=True)
     document = models.FileField(_("Word 文件"), upload_to=upload_path, blank=True)
+    # The finalised Word file rendered by LibreOffice in a worker, where it is installed.
+    pdf = models.FileField(_("PDF 文件"), upload_to=upload_path, blank=True)
+    with_outlook = models.BooleanField(
+        _("附存在问题和下一步工作打算"),
+        default=True,
+        help_text=_("按年底仍未完成的事项起草结尾一节，定稿前可修改或删去"),
+    )
     error = models.TextField(_("错误"), blank=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

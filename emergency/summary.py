@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, F, Func, Value
+from django.db.models import Count, F, Func, Q, Value
 
 from . import registry
 from .models import Document, DocumentKind, GroupRole, LeadershipGroup, Organization
@@ -71,10 +71,21 @@ class Rule:
     at_most: bool = False
 
 
+@dataclass(frozen=True)
+class Outstanding:
+    """What is still open at the end of the year, for the closing 存在问题和下一步工作打算: the
+    problem as the records count it, and the step it calls for."""
+
+    problem: str
+    step: str
+
+
 @dataclass
 class Section:
     """An area's part of the summary: figures, tables, and the narrative sentences of its chapter,
-    every number in them taken from the records."""
+    every number in them taken from the records. Besides its chapter an area may give chapter 一
+    a clause for "重点做好了N项工作" (`key_work`) and sentences closing it (`overview`), and the
+    closing section what is still open (`outstanding`)."""
 
     chapter: int
     title: str
@@ -82,6 +93,9 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    key_work: list[str] = field(default_factory=list)
+    overview: list[str] = field(default_factory=list)
+    outstanding: list[Outstanding] = field(default_factory=list)
 
     def figure(self, key: str) -> Figure:
         return next(f for f in self.figures if f.key == key)
@@ -244,8 +258,39 @@ def summarize_organisation(org: Organization, year: int) -> Section:
         section.paragraphs.append(sentence + "。")
     else:
         section.paragraphs.append(f"{org.name}尚未在系统中登记应急管理工作领导小组。")
-    if units:
+    if units and with_group == units:
+        section.paragraphs.append(f"同时，要求各下级单位成立应急管理领导机构，全辖区{units}个下级单位均已成立。")
+    elif with_group:
         section.paragraphs.append(
-            f"全辖区{units}个下级单位中，{with_group}个已成立应急管理领导机构，成立率{rate(with_group, units)}%。"
+            f"同时，要求各下级单位成立应急管理领导机构，全辖区{units}个下级单位中{with_group}个已成立，"
+            f"成立率{rate(with_group, units)}%。"
+        )
+    elif units:
+        section.paragraphs.append(f"全辖区{units}个下级单位尚未在系统中登记应急管理领导机构。")
+    if units > with_group:
+        section.outstanding.append(
+            Outstanding(
+                f"{units - with_group}个下级单位尚未成立应急管理领导机构",
+                "督促尚未成立应急管理领导机构的单位尽快成立，落实责任人员",
+            )
         )
     return section
+
+
+def documents_of_year(org: Organization, year: int, kinds: Iterable[str], words: Iterable[str] = ()) -> list[Document]:
+    """The documents `org` issued in `year` of the given kinds, oldest first; with `words`, only
+    those whose title holds one of them (an area's own 制度 among the bureau's)."""
+    start, end = year_range(year)
+    titled = Q()
+    for word in words:
+        titled |= Q(title__contains=word)
+    return list(
+        Document.objects.filter(
+            titled, organization=org, kind__in=list(kinds), issued_on__gte=start, issued_on__lt=end
+        ).order_by("issued_on", "title")
+    )
+
+
+def titles(documents: Iterable[Document]) -> str:
+    """《甲》、《乙》: documents named in a sentence."""
+    return "、".join(f"《{d.title}》" for d in documents)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from . import compiler, tasks
+from . import official_document, tasks
 from .excel import XLSX_CONTENT_TYPE
 from .generic import OrganizationCodeField, download_response, history_source
 from .models import JobStatus, Organization, SummaryRun
@@ -34,6 +34,12 @@ class SummaryRequestForm(CheckedTextMixin, forms.Form):
         max_length=200,
         required=False,
         help_text=_lazy("总结开头“根据《…》要求”中的通知名称"),
+    )
+    with_outlook = forms.BooleanField(
+        label=SummaryRun._meta.get_field("with_outlook").verbose_name,
+        help_text=SummaryRun._meta.get_field("with_outlook").help_text,
+        required=False,
+        initial=True,
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -68,6 +74,7 @@ def summary_list(request):
                 form.cleaned_data["year"],
                 request.user,
                 form.cleaned_data["notice"],
+                form.cleaned_data["with_outlook"],
             )
             return redirect(run.get_absolute_url())
     runs = _runs(request.user).order_by("-created_at")[:100]
@@ -140,13 +147,14 @@ def summary_finalize(request, pk):
                 request, _("有 %(n)d 项一致性检查未通过：请核对，或勾选确认后再定稿") % {"n": len(run.failed_checks)}
             )
         else:
+            run.finalized_at, run.finalized_by = timezone.now(), request.user
             run.document.save(
                 f"{run.organization.code}-{run.year}.docx",
-                ContentFile(compiler.word_document(run.narrative)),
+                ContentFile(official_document.summary_word(run)),
                 save=False,
             )
-            run.finalized_at, run.finalized_by = timezone.now(), request.user
             run.save()
+            tasks.queue_summary_pdf(run)
             messages.success(request, _("已定稿，之后不再改变"))
     return redirect(run.get_absolute_url())
 
@@ -157,7 +165,7 @@ def summary_rerun(request, pk):
     run = get_object_or_404(_runs(request.user), pk=pk)
     if not request.user.can_write:
         raise PermissionDenied(_("局领导账号只能查看，不能编制总结"))
-    fresh = tasks.start_summary(run.organization, run.year, request.user, run.notice)
+    fresh = tasks.start_summary(run.organization, run.year, request.user, run.notice, run.with_outlook)
     return redirect(fresh.get_absolute_url())
 
 
@@ -179,8 +187,28 @@ def summary_docx(request, pk):
         with run.document.open("rb") as f:
             content = f.read()
     else:
-        content = compiler.word_document(run.narrative)
+        content = official_document.summary_word(run)
     return download_response(content, f"{run}.docx", DOCX_CONTENT_TYPE)
+
+
+@login_required
+def summary_pdf(request, pk):
+    """GET: the finalised document's PDF, shown in the browser to print. POST: render it again
+    (a rendering the broker lost, or LibreOffice installed since)."""
+    run = get_object_or_404(_runs(request.user), pk=pk)
+    if request.method == "POST":
+        if not request.user.can_write:
+            raise PermissionDenied(_("局领导账号只能查看，不能修改总结"))
+        if run.is_final and not run.pdf:
+            tasks.queue_summary_pdf(run)
+            messages.info(request, _("PDF 正在后台生成，请稍后刷新本页"))
+        return redirect(run.get_absolute_url())
+    if not run.pdf:
+        return redirect(run.get_absolute_url())
+    with run.pdf.open("rb") as f:
+        response = download_response(f.read(), f"{run}.pdf", "application/pdf")
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
+    return response
 
 
 @login_required

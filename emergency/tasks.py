@@ -4,6 +4,9 @@ finds it where it was; running a step twice does no harm."""
 
 from __future__ import annotations
 
+import logging
+from functools import partial
+
 from celery import shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -11,10 +14,12 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import cache, compiler, jobs, registry
+from . import cache, compiler, jobs, official_document, registry
 from .imports import ImportConflict, ImportSpec, Validation, apply, validate
 from .models import ImportJob, JobStatus, SummaryRun, User
 from .storage import StorageUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 def start_import(spec: ImportSpec, user: User, name: str, data: bytes) -> ImportJob:
@@ -160,10 +165,16 @@ def apply_import(job_id: int) -> None:
 # ---- the annual summary -------------------------------------------------------------------------
 
 
-def start_summary(org, year: int, user, notice: str = "") -> SummaryRun:
+def start_summary(org, year: int, user, notice: str = "", with_outlook: bool = True) -> SummaryRun:
     """Record the request and send the job once the request's transaction has committed."""
     run = SummaryRun.objects.create(
-        organization=org, year=year, notice=notice, created_by=user, updated_by=user, status=JobStatus.QUEUED
+        organization=org,
+        year=year,
+        notice=notice,
+        with_outlook=with_outlook,
+        created_by=user,
+        updated_by=user,
+        status=JobStatus.QUEUED,
     )
     jobs.send_on_commit(run)
     return run
@@ -181,7 +192,7 @@ def run_summary(run: SummaryRun) -> None:
     parts = compiler.compile_sections(org, year, progress)
     run.figures = compiler.figures_of(parts)
     run.checks = compiler.consistency_checks(parts)
-    run.narrative = compiler.narrative(org, year, parts, run.notice)
+    run.narrative = compiler.narrative(org, year, parts, run.notice, run.with_outlook)
     progress(80)
     run.workbook.save(f"{org.code}-{year}.xlsx", compiler.workbook_file(org, year, parts, run.figures), save=False)
     run.status, run.progress, run.finished_at, run.lease_until = JobStatus.DONE, 100, timezone.now(), None
@@ -205,6 +216,32 @@ def compile_summary(run_id: int) -> None:
         except Exception as exc:
             jobs.record(run, status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
             raise
+
+
+def queue_summary_pdf(run: SummaryRun) -> None:
+    """Send the PDF's rendering once the finalising transaction has committed. A broker that is
+    down loses only the PDF, which the page then offers to render again: the finalising stands."""
+    transaction.on_commit(partial(render_summary_pdf.delay, run.pk), robust=True)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def render_summary_pdf(run_id: int) -> bool:
+    """The finalised Word file of a summary as a PDF, rendered by LibreOffice where the worker has
+    it (optional: without it the Word file is the document). Safe to run twice: the same file
+    gives the same PDF, and a run that has one is left alone."""
+    run = SummaryRun.objects.filter(pk=run_id, finalized_at__isnull=False).first()
+    if run is None or run.pdf or not run.document:
+        return bool(run and run.pdf)
+    with run.document.open("rb") as f:
+        docx = f.read()
+    try:
+        content = official_document.pdf_document(docx)
+    except official_document.OfficeUnavailable:
+        logger.warning("summary %s: no PDF, LibreOffice is not installed on this worker", run_id)
+        return False
+    run.pdf.save(f"{run.organization.code}-{run.year}.pdf", ContentFile(content), save=False)
+    SummaryRun.objects.filter(pk=run.pk, pdf="").update(pdf=run.pdf.name)
+    return True
 
 
 @shared_task

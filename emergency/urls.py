@@ -61,6 +61,7 @@ core = [
     path("summaries/<int:pk>/rerun/", summary_views.summary_rerun, name="summaryrun_rerun"),
     path("summaries/<int:pk>/workbook/", summary_views.summary_workbook, name="summaryrun_workbook"),
     path("summaries/<int:pk>/docx/", summary_views.summary_docx, name="summaryrun_docx"),
+    path("summaries/<int:pk>/pdf/", summary_views.summary_pdf, name="summaryrun_pdf"),
     path("summaries/<int:pk>/compare/<int:other>/", summary_views.summary_compare, name="summaryrun_compare"),
 ]
 

@@ -20,6 +20,7 @@ from emergency.models import Organization, OrganizationKind
 from emergency.registry import Figure, Period, Rate
 from emergency.summary import Figure as SummaryFigure
 from emergency.summary import (
+    Outstanding,
     Rule,
     Section,
     Table,
@@ -226,6 +227,8 @@ def summarize(org: Organization, year: int) -> Section:
         )
     )
     section.paragraphs = _narrative(org, campaigns, totals, share, by_category)
+    section.key_work = _key_work(campaigns, totals)
+    section.outstanding = _outstanding(totals)
     return section
 
 
@@ -318,20 +321,45 @@ def _narrative(org, campaigns, totals, share, by_category) -> list[str]:
             "整治工作进行联合检查。"
         )
     found, closed, overdue = totals["发现隐患数"], totals["已整改隐患数"], totals["逾期未整改隐患数"]
-    sentence = f"目前，{region}共整改各类安全隐患{closed}个（全年发现隐患{found}个"
-    if totals["major"]:
-        sentence += f"，其中重大隐患{totals['major']}个"
-    sentence += f"），隐患整改率{share}%"
+    if found:
+        sentence = f"全年共发现各类安全隐患{found}个"
+        if totals["major"]:
+            sentence += f"，其中重大隐患{totals['major']}个"
+        kinds = [f"{name}隐患{count}个" for name, count, *_rest in by_category if count]
+        sentences.append(sentence + f"；按类别分，{'、'.join(kinds)}。")
+    # The seed closes on what was rectified; with nothing rectified, on what is still being rectified.
+    if closed:
+        sentence = f"目前，{region}共整改各类安全隐患{closed}个，隐患整改率{share}%"
+    elif totals["未整改隐患数"]:
+        sentence = f"目前，{region}尚有{totals['未整改隐患数']}个隐患正在整改"
+    else:
+        return ["".join(sentences)]
     if overdue:
-        sentence += f"；逾期未整改隐患{overdue}个，已督促有关单位限期整改。"
+        sentence += f"；逾期未整改的{overdue}个隐患已督促有关单位限期整改。"
     else:
         sentence += "，无逾期未整改隐患。"
     sentences.append(sentence)
-    paragraphs = ["".join(sentences)]
-    kinds = [f"{name}隐患{count}个" for name, count, *_rest in by_category if count]
-    if kinds:
-        paragraphs.append(f"按类别分，全年发现的隐患中{'、'.join(kinds)}。")
-    return paragraphs
+    return ["".join(sentences)]
+
+
+def _key_work(campaigns, totals) -> list[str]:
+    done = []
+    if checks := sum(1 for c in campaigns if c.kind == CampaignKind.SELF):
+        done.append(f"{checks}次组织学校安全自查整改")
+    if totals["已整改隐患数"]:
+        done.append(f"整改各类安全隐患{totals['已整改隐患数']}个")
+    return ["强化了日常安全管理，" + "，".join(done)] if done else []
+
+
+def _outstanding(totals) -> list[Outstanding]:
+    if not totals["逾期未整改隐患数"]:
+        return []
+    return [
+        Outstanding(
+            f"尚有{totals['逾期未整改隐患数']}个隐患逾期未整改",
+            "对逾期隐患挂牌督办，督促有关单位限期整改、复查销号",
+        )
+    ]
 
 
 def panel(org: Organization, year: int) -> Panel:

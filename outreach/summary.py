@@ -144,6 +144,12 @@ def summarize(org: Organization, year: int) -> Section:
         )
     )
     section.paragraphs = _narrative(org, year, totals, by_form, forms_used, topics_used)
+    if totals["events"]:
+        own, _above = _plans(org, year)
+        basis = f"制定{'、'.join(f'《{t}》' for t in own)}，" if own else ""
+        section.key_work.append(
+            f"{basis}做好了应急管理科普宣教工作，开展宣传活动{totals['events']}次、参与{totals['participants']}人次"
+        )
     return section
 
 
@@ -219,14 +225,22 @@ def _narrative(org, year, totals, by_form, forms_used, topics_used) -> list[str]
     street = by_form.get(OutreachForm.STREET_STATION)
     if street:
         paragraphs.append(
-            f"同时，组织师生走上街头，设立宣传站{street['n']}个（次），参与{street['people']}人次，"
+            f"同时，组织师生走上街头，{street['n']}次设立街头宣传站，参与{street['people']}人次，"
             "通过悬挂宣传标语、发放宣传单等形式进行了应急管理宣传。"
         )
     who = WHO.get(org.kind, "我校")
-    paragraphs.append(
-        f"{who}共悬挂宣传横幅{totals['banners']}条，张贴宣传挂图{totals['posters']}套，"
-        f"展出宣传展板{totals['boards']}块，发放宣传单{totals['leaflets']}张，营造了浓厚社会氛围。"
+    materials = "，".join(
+        f"{verb}{totals[name]}{unit}"
+        for name, verb, unit in (
+            ("banners", "悬挂宣传横幅", "条"),
+            ("posters", "张贴宣传挂图", "套"),
+            ("boards", "展出宣传展板", "块"),
+            ("leaflets", "发放宣传单", "张"),
+        )
+        if totals[name]
     )
+    if materials:
+        paragraphs.append(f"{who}共{materials}，营造了浓厚社会氛围。")
     return paragraphs
 
 

@@ -12,6 +12,7 @@ from emergency.dashboard import Panel, below, metric, per_child, summed
 from emergency.models import Organization, OrganizationKind
 from emergency.registry import Figure, Period
 from emergency.summary import (
+    Outstanding,
     Rule,
     Section,
     Table,
@@ -140,6 +141,7 @@ def summarize(org: Organization, year: int) -> Section:
         schools=figures["school_plans"].measure(org, period),
         issued=figures["plans_issued"].measure(org, period),
         overdue=figures["plans_overdue"].measure(org, period),
+        flagged=figures["plans_flagged"].measure(org, period),
     )
     earlier_own = EmergencyPlan.objects.filter(organization=org, issued_on__lt=start).exists()
     category_label = dict(PlanCategory.choices)
@@ -220,6 +222,22 @@ def summarize(org: Organization, year: int) -> Section:
         Rule("逾期未修订应急预案数不超过现行预案总数", ("plans_overdue",), ("own_plans", "plans_below"), at_most=True),
     ]
     section.paragraphs = narrative(org, year, own, counts, earlier_own)
+    if counts["issued"]:
+        section.key_work.append(f"完善了各类应急预案，全年新制定（修订）应急预案{counts['issued']}个")
+    if counts["overdue"]:
+        section.outstanding.append(
+            Outstanding(
+                f"{counts['overdue']}个应急预案超过修订期限尚未修订",
+                "按照预案管理规定组织评估，及时修订超过期限的应急预案",
+            )
+        )
+    if counts["flagged"]:
+        section.outstanding.append(
+            Outstanding(
+                f"{counts['flagged']}个应急预案经演练发现问题，尚待修订",
+                "针对演练中发现的问题修订完善相关应急预案",
+            )
+        )
     return section
 
 

@@ -20,6 +20,7 @@ from emergency.models import Organization, OrganizationKind
 from emergency.registry import Figure, Period
 from emergency.summary import Figure as SummaryFigure
 from emergency.summary import (
+    Outstanding,
     Rule,
     Section,
     Table,
@@ -242,6 +243,9 @@ def summarize(org: Organization, year: int) -> Section:
     section.paragraphs = _narrative(
         org, totals, by_category, maintenance_by_kind, moved, below_units, census, census_rate
     )
+    if maintenance_total:
+        section.key_work.append(f"做好应急设施的维护和检测工作，全年维护保养检测{maintenance_total}次")
+    section.outstanding = _outstanding(totals, below_units)
     return section
 
 
@@ -310,20 +314,41 @@ def _narrative(org, totals, by_category, maintenance_by_kind, moved, below_units
         for value, label in MaintenanceKind.choices
         if maintenance_by_kind.get(value)
     )
-    upkeep = f"按规定进行了经常性维护、保养、补充和更新，全年维护保养检测{count}次"
-    if detail:
-        upkeep += f"（{detail}）"
-    upkeep += f"，入库补充物资{moved['received']}件，报废更新物资{moved['scrapped']}件"
-    paragraphs = [f"{sentence}，建立了应急物资储备数据库，{kinds_sentence}。", f"{upkeep}。"]
+    done = []
+    if count:
+        done.append(f"全年维护保养检测{count}次" + (f"（{detail}）" if detail else ""))
+    if moved["received"]:
+        done.append(f"入库补充物资{moved['received']}件")
+    if moved["scrapped"]:
+        done.append(f"报废更新物资{moved['scrapped']}件")
+    paragraphs = [f"{sentence}，建立了应急物资储备数据库，{kinds_sentence}。"]
+    if done:
+        paragraphs.append(f"按规定进行了经常性维护、保养、补充和更新，{'，'.join(done)}。")
+    gaps = []
+    if below_units:
+        gaps.append(f"对照储备标准，尚有{below_units}个单位的储备未达标准，需补充配齐")
     if totals["expired_lines"]:
-        paragraphs.append(
-            f"截至年底尚有过期物资{totals['expired_lines']}批、{totals['expired_quantity']}件，需及时报废更新。"
-        )
+        gaps.append(f"截至年底尚有过期物资{totals['expired_lines']}批、{totals['expired_quantity']}件，需及时报废更新")
+    # The seed closes on equipment kept in good order: said as done only when nothing is expired or short.
+    if gaps:
+        paragraphs.append("；".join(gaps) + "，以保证应急救援器材和装备的完好。")
     else:
         paragraphs.append("保证了应急救援器材和装备的完好。")
-    if below_units:
-        paragraphs.append(f"对照储备标准，尚有{below_units}个单位的储备未达标准，需补充配齐。")
     return paragraphs
+
+
+def _outstanding(totals, below_units: int) -> list[Outstanding]:
+    items = []
+    if totals["expired_lines"]:
+        items.append(
+            Outstanding(
+                f"{totals['expired_lines']}批、{totals['expired_quantity']}件应急物资已过有效期",
+                "及时报废更新过期物资，定期检查应急物资有效期",
+            )
+        )
+    if below_units:
+        items.append(Outstanding(f"{below_units}个单位的应急物资储备未达标准", "对照储备标准补充配齐应急物资"))
+    return items
 
 
 def panel(org: Organization, year: int) -> Panel:

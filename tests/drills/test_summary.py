@@ -69,9 +69,11 @@ def test_drill_section_on_the_small_tree(tree):
         "全市各级各类学校共举行各类应急演练15次，参演师生7233人次（学生6680人次、教职工553人次），"
         "其中疏散演练12次、消防演练2次、防震演练1次；1次演练发现了问题"
     )
-    assert section.paragraphs[1].startswith(
-        "按照中小学每月、幼儿园每季度至少开展1次应急疏散演练的要求，全年应开展演练28次，3所学校中1所全年达标，达标率33.3%"
+    assert section.paragraphs[1] == (
+        "按照中小学每月、幼儿园每季度至少开展1次应急疏散演练的要求，全年应开展演练28次，"
+        "3所有演练要求的学校中，1所达到要求，2所尚未达到，已督促其按要求开展演练。"
     )
+    assert section.paragraphs[-1] == "通过演练，提高了广大师生自救自护能力。"
 
 
 def test_no_drills_says_so(tree):
@@ -98,3 +100,33 @@ def test_demo_city_holds_80_odd_drills_and_is_mostly_behind(db):
     schedules = next(t for t in section.tables if t.title == "演练安排完成情况")
     assert [r[0] for r in schedules.rows] == ["全市学校防震减灾应急疏散演练", "“119”消防安全疏散演练"]
     assert all(r[6] > 0 for r in schedules.rows)
+
+
+def test_a_plan_is_said_revised_only_when_a_newer_version_followed_the_drill(personas):
+    tree = personas.tree
+    fire = make_plan(tree.school_a1, "火灾事故应急预案", issued="2024-01-01")
+    quake = make_plan(tree.school_a1, "地震灾害应急预案", issued="2024-01-01")
+    for plan, held in ((fire, "2025-03-10"), (quake, "2025-04-10")):
+        drill = make_drill(tree.school_a1, held, "fire", plan=plan, problems_found="疏散通道堵塞")
+        plan.mark_needs_revision(drill.plan_revision_reason(), personas.city_staff)
+    text = summarize(tree.city, 2025).paragraphs[0]
+    assert "2次演练发现了问题，涉及的2个应急预案正在修订。" in text and "修订完善" not in text
+
+    # The fire plan revised after its drill; the earthquake plan only after the year had ended.
+    make_plan(tree.school_a1, "火灾事故应急预案", issued="2025-06-01", version="2.0")
+    make_plan(tree.school_a1, "地震灾害应急预案", issued="2026-01-10", version="2.0")
+    section = summarize(tree.city, 2025)
+    assert "2次演练发现了问题，已据此修订完善应急预案1个，另有1个应急预案正在修订。" in section.paragraphs[0]
+    revised, revising = (section.figure(k).value for k in ("plans_revised_after_drill", "plans_revising_after_drill"))
+    assert (revised, revising) == (1, 1)
+
+
+def test_no_school_up_to_the_requirement_is_said_so_without_a_zero(tree):
+    make_drill(tree.school_a1, "2025-03-10")
+    make_drill(tree.school_b1, "2025-04-10")
+    section = summarize(tree.city, 2025)
+    assert section.figure("drill_compliant_schools").value == 0
+    text = "".join(section.paragraphs)
+    assert "0所" not in text and "达标率0.0%" not in text
+    assert "所有演练要求的学校均有月份（季度）未开展演练，已督促其按要求开展演练。" in text
+    assert [o.problem for o in section.outstanding][0].endswith("至少开展1次应急疏散演练的要求")

@@ -67,8 +67,9 @@ def test_city_figures(data):
 
 
 def test_narrative_states_what_happened_when_people_were_hurt(data):
-    text = "".join(summarize(data.city, 2026).paragraphs)
-    assert PHRASE not in text
+    section = summarize(data.city, 2026)
+    text = "".join(section.paragraphs)
+    assert PHRASE not in text and section.overview == []
     assert "共发生突发事件2起，其中较大1起、一般1起" in text
     assert "事件共造成1人死亡、2人受伤，直接财产损失12.5万元" in text
     assert "初报按时报送率50.0%，1起未在规定时限内初报" in text
@@ -81,14 +82,16 @@ def test_district_sees_only_its_subtree_and_no_harm_there(data):
     f = figures(section)
     assert (f["突发事件数"], f["伤亡人数"], f["值班天数"], f["按时报送率"]) == (1, 0, 1, 100.0)
     text = "".join(section.paragraphs)
-    assert "全区教育系统共报送一般突发事件1起（自然灾害1起），均在规定时限内完成初报" in text and PHRASE in text
+    assert "全区教育系统共报送一般突发事件1起（自然灾害1起），均在规定时限内完成初报" in text
+    assert PHRASE in section.overview[0]
 
 
 def test_a_quiet_year_says_nothing_happened(tree):
     section = summarize(tree.city, 2026)
     f = figures(section)
     assert (f["突发事件数"], f["伤亡人数"], f["值班天数"], f["带班覆盖率"], f["按时报送率"]) == (0, 0, 0, 0.0, 0.0)
-    assert f"2026年全市教育系统未发生需报送的突发事件，{PHRASE}。" in section.paragraphs
+    assert "2026年全市教育系统未发生需报送的突发事件。" in section.paragraphs
+    assert len(section.overview) == 1 and section.overview[0].endswith(f"，全市教育系统{PHRASE}。")
     assert "市教育局2026年尚未在系统中登记值班安排。" in section.paragraphs
 
 

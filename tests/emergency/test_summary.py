@@ -10,7 +10,7 @@ from django.urls import reverse
 from docx import Document as WordDocument
 from openpyxl import load_workbook
 
-from emergency import compiler
+from emergency import compiler, official_document
 from emergency.models import LeadershipGroup, LeadershipMember, SummaryRun
 from emergency.summary import summarize_organisation
 from emergency.tasks import compile_summary
@@ -99,7 +99,7 @@ def test_narrative_has_the_seeds_shape_and_word_export(known_tree):
     assert paragraphs[0] == f"市教育局{YEAR}年度应急管理工作总结"
     assert paragraphs[1].startswith("根据《市政府应急管理办公室关于开展应急管理工作检查的通知》要求，现将我局")
     assert paragraphs[2].startswith("一、应急管理体系建设情况。")
-    doc = WordDocument(io.BytesIO(compiler.word_document(run.narrative)))
+    doc = WordDocument(io.BytesIO(official_document.summary_word(run)))
     assert doc.paragraphs[0].text == paragraphs[0]
 
 

@@ -75,7 +75,7 @@ def test_city_narrative_in_the_seeds_words(year_2026):
     assert text.startswith("制定了《应急管理宣传周活动方案》，保证了宣传活动有条不紊的开展。")
     assert "各地各校积极开展了应急知识进校园活动" in text
     assert "形式开展防火、交通、防震、防溺水等安全知识教育，共开展宣传教育活动3次、参与师生1600人次" in text
-    assert "设立宣传站1个（次），参与80人次" in text
+    assert "1次设立街头宣传站，参与80人次" in text and "个（次）" not in text
     assert "全市各级各类学校共悬挂宣传横幅13条，张贴宣传挂图28套，展出宣传展板9块，发放宣传单520张" in text
 
 
