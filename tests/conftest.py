@@ -63,19 +63,24 @@ class Personas:
         }
 
 
-@pytest.fixture
-def tree(db) -> Tree:
+def build_tree(district_a="DA", district_b="DB", school_a1="SA1", school_b1="SB1") -> Tree:
+    """The personas' tree; a test module may give other codes (e.g. ones holding "_")."""
     city = make_org("C", name="市教育局")
-    da = make_org("DA", parent=city, name="区县A教育局")
-    dbo = make_org("DB", parent=city, name="区县B教育局")
+    da = make_org(district_a, parent=city, name="区县A教育局")
+    dbo = make_org(district_b, parent=city, name="区县B教育局")
     return Tree(
         city,
         da,
         dbo,
-        make_org("SA1", parent=da, name="A区第一小学"),
+        make_org(school_a1, parent=da, name="A区第一小学"),
         make_org("SA2", parent=da, name="A区第二小学"),
-        make_org("SB1", parent=dbo, name="B区第一小学"),
+        make_org(school_b1, parent=dbo, name="B区第一小学"),
     )
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    return build_tree()
 
 
 @pytest.fixture

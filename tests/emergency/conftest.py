@@ -3,8 +3,9 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 
-from emergency.models import Document, LeadershipGroup, LeadershipMember
+from emergency.models import Document, LeadershipGroup, LeadershipMember, Organization, SummaryRun
 
 YEAR = 2026
 
@@ -46,3 +47,15 @@ def known_tree(personas):
         issued_on=datetime.date(YEAR, 1, 10),
     )
     return t
+
+
+def compiled_demo_summary() -> SummaryRun:
+    """The demo city loaded and its summary compiled by the worker's task, as `make run` would."""
+    from emergency.demo import CITY_CODE, DEMO_YEAR
+    from emergency.tasks import compile_summary
+
+    call_command("seed_demo")
+    run = SummaryRun.objects.create(organization=Organization.objects.get(code=CITY_CODE), year=DEMO_YEAR)
+    compile_summary.apply(args=[run.pk], throw=True)
+    run.refresh_from_db()
+    return run

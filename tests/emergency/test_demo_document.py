@@ -20,11 +20,12 @@ from openpyxl import load_workbook
 
 from drills.compliance import Window, compliance
 from emergency import official_document
-from emergency.demo import CITY_CODE, DEMO_YEAR
+from emergency.demo import DEMO_YEAR
 from emergency.excel import MAX_WIDTH, text_width
-from emergency.models import Organization, SummaryRun, User
-from emergency.tasks import compile_summary, render_summary_pdf
+from emergency.models import User
+from emergency.tasks import render_summary_pdf
 
+from .conftest import compiled_demo_summary
 from .docx_xml import NS, Docx, east_asian, text, w
 
 SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "annual-summary-2008.zh-hans.txt"
@@ -44,11 +45,7 @@ CLOSINGS = {
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("seed_demo")
-        city = Organization.objects.get(code=CITY_CODE)
-        run = SummaryRun.objects.create(organization=city, year=DEMO_YEAR)
-        compile_summary.apply(args=[run.pk], throw=True)
-        run.refresh_from_db()
+        run = compiled_demo_summary()
         # Finalised as the page does it, and the worker's task rendering the PDF.
         run.finalized_at = timezone.make_aware(FINALISED)
         run.document.save("demo.docx", ContentFile(official_document.summary_word(run)), save=False)

@@ -11,22 +11,18 @@ from openpyxl import load_workbook
 
 from drills.models import Drill
 from emergency.dashboard import build_figures
-from emergency.demo import CITY_CODE, DEMO_YEAR
-from emergency.models import Organization, SummaryRun
-from emergency.tasks import compile_summary
+from emergency.demo import DEMO_YEAR
 from hazards.models import Hazard, InspectionCampaign
 from outreach.models import OutreachEvent
 from plans.models import EmergencyPlan
+from tests.emergency.conftest import compiled_demo_summary
 
 
 @pytest.fixture(scope="module")
 def workbook(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("seed_demo")
-        city = Organization.objects.get(code=CITY_CODE)
-        run = SummaryRun.objects.create(organization=city, year=DEMO_YEAR)
-        compile_summary.apply(args=[run.pk], throw=True)
-        run.refresh_from_db()
+        run = compiled_demo_summary()
+        city = run.organization
         book = load_workbook(io.BytesIO(run.workbook.open("rb").read()))
         overview = {row[0]: row[1] for row in book["总览"].iter_rows(min_row=3, values_only=True)}
         yield city, run, overview

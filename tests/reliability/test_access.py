@@ -29,8 +29,7 @@ from emergency.generic import attachment_panels
 from emergency.models import Attachment, Document, ImportJob, Organization, Role, SummaryRun, User
 from hazards.models import InspectionCampaign
 from supplies.models import SupplyItem
-from tests.conftest import Tree
-from tests.factories import make_org
+from tests.conftest import Tree, build_tree
 from tests.permissions import MANAGES, SEES
 
 from .conftest import FIGURES
@@ -80,17 +79,7 @@ class Target:
 def tree(db) -> Tree:
     """The shared tree with codes whose "_" is a LIKE wildcard: D_A would match DXA, and S_1 SX1, in
     any subtree test that does not escape it, so every check below also looks for that leak."""
-    city = make_org("C", name="市教育局")
-    district_a = make_org("D_A", parent=city, name="区县A教育局")
-    district_b = make_org("DXA", parent=city, name="区县B教育局")
-    return Tree(
-        city,
-        district_a,
-        district_b,
-        make_org("S_1", parent=district_a, name="A区第一小学"),
-        make_org("SA2", parent=district_a, name="A区第二小学"),
-        make_org("SX1", parent=district_b, name="B区第一小学"),
-    )
+    return build_tree("D_A", "DXA", "S_1", "SX1")
 
 class World:
     """The records the URLs point at: for each model one inside SA1 and one inside SB1."""
