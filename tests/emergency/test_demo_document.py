@@ -1,5 +1,5 @@
 """The demo city's 2008 summary as the document a bureau sends upward: its narrative beside the
-seed's text (`../shared/seed/`), true to the records; the Word file a 公文; the PDF LibreOffice
+seed's text (a copy in files/), true to the records; the Word file a 公文; the PDF LibreOffice
 renders from it; and the workbook ready to print."""
 
 import datetime
@@ -10,7 +10,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -28,7 +27,7 @@ from emergency.tasks import render_summary_pdf
 from .conftest import compiled_demo_summary
 from .docx_xml import NS, Docx, east_asian, text, w
 
-SEED = Path(settings.BASE_DIR).parent / "shared" / "seed" / "annual-summary-2008.zh-hans.txt"
+SEED = Path(__file__).parent / "files" / "annual-summary-2008.zh-hans.txt"
 FINALISED = datetime.datetime(DEMO_YEAR + 1, 1, 15, 10, 0)
 PART = re.compile(r"^([一二三四五六七八九十])、([^。]+)(?:。|$)")
 # Each part of the seed ends on a phrase the demo's part ends on too (its last sentence holds it).
