@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from emergency.models import Organization, Record, RecordQuerySet, Stage, track_history
@@ -63,7 +63,7 @@ class Drill(Record):
 
     class Meta:
         verbose_name = _("应急演练")
-        verbose_name_plural = _("应急演练")
+        verbose_name_plural = pgettext_lazy("plural", "应急演练")
         ordering = ["-held_on", "organization__path"]
         indexes = [models.Index(fields=["held_on", "id"], name="drill_held_on")]  # lists: newest first, ties by id
         constraints = [
@@ -118,7 +118,7 @@ class DrillRequirement(models.Model):
 
     class Meta:
         verbose_name = _("演练达标要求")
-        verbose_name_plural = _("演练达标要求")
+        verbose_name_plural = pgettext_lazy("plural", "演练达标要求")
         ordering = ["stage"]
 
     def __str__(self) -> str:
@@ -198,7 +198,7 @@ class DrillSchedule(Record):
 
     class Meta:
         verbose_name = _("演练安排")
-        verbose_name_plural = _("演练安排")
+        verbose_name_plural = pgettext_lazy("plural", "演练安排")
         ordering = ["-planned_on", "title"]
         indexes = [models.Index(fields=["planned_on"], name="drillschedule_planned_on")]
         constraints = [
@@ -231,7 +231,7 @@ class ScheduledSchool(models.Model):
 
     class Meta:
         verbose_name = _("演练安排学校")
-        verbose_name_plural = _("演练安排学校")
+        verbose_name_plural = pgettext_lazy("plural", "演练安排学校")
         constraints = [
             models.UniqueConstraint(fields=["schedule", "organization"], name="scheduled_school_once"),
         ]

@@ -18,6 +18,7 @@ from django.db.models.functions import Now
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from emergency.models import LeadershipGroup, LeadershipMember, Organization, Record, RecordQuerySet, track_history
 
@@ -59,7 +60,7 @@ class Holiday(models.Model):
 
     class Meta:
         verbose_name = _lazy("节假日")
-        verbose_name_plural = _lazy("节假日")
+        verbose_name_plural = pgettext_lazy("plural", "节假日")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -155,7 +156,7 @@ class DutyShift(Record):
 
     class Meta:
         verbose_name = _lazy("值班班次")
-        verbose_name_plural = _lazy("值班表")
+        verbose_name_plural = pgettext_lazy("plural", "值班表")
         ordering = ["date", SHIFT_ORDER]
         indexes = [models.Index(fields=["date"], name="dutyshift_date")]
         constraints = [
@@ -304,7 +305,7 @@ class DutySwap(Record):
 
     class Meta:
         verbose_name = _lazy("调班记录")
-        verbose_name_plural = _lazy("调班记录")
+        verbose_name_plural = pgettext_lazy("plural", "调班记录")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
@@ -344,7 +345,7 @@ class DutyLog(Record):
 
     class Meta:
         verbose_name = _lazy("值班记录")
-        verbose_name_plural = _lazy("值班记录")
+        verbose_name_plural = pgettext_lazy("plural", "值班记录")
         ordering = ["received_at", "pk"]
         indexes = [models.Index(fields=["received_at"], name="dutylog_received_at")]
 
@@ -429,7 +430,7 @@ class Incident(Record):
 
     class Meta:
         verbose_name = _lazy("突发事件")
-        verbose_name_plural = _lazy("突发事件")
+        verbose_name_plural = pgettext_lazy("plural", "突发事件")
         ordering = ["-occurred_at"]
         indexes = [models.Index(fields=["occurred_at"], name="incident_occurred_at")]
         constraints = [
@@ -557,7 +558,7 @@ class IncidentReport(Record):
 
     class Meta:
         verbose_name = _lazy("事件报告")
-        verbose_name_plural = _lazy("事件报告")
+        verbose_name_plural = pgettext_lazy("plural", "事件报告")
         ordering = ["reported_at", "pk"]
         indexes = [models.Index(fields=["reported_at"], name="incidentreport_reported_at")]
         constraints = [
@@ -588,7 +589,7 @@ class ReportReceipt(Record):
 
     class Meta:
         verbose_name = _lazy("报告签收")
-        verbose_name_plural = _lazy("报告签收")
+        verbose_name_plural = pgettext_lazy("plural", "报告签收")
         ordering = ["created_at"]
         constraints = [models.UniqueConstraint(fields=["report", "organization"], name="receipt_once_per_bureau")]
 

@@ -21,7 +21,7 @@ from django.db.models.functions import Concat, Substr
 from django.db.models.signals import class_prepared
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -109,7 +109,7 @@ class Organization(models.Model):
 
     class Meta:
         verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name_plural = pgettext_lazy("plural", "单位")
         ordering = ["path"]
         # Two indexes on the path: the pattern one serves the subtree's LIKE '/C/D01/%', the plain
         # one ORDER BY path, so a list sorted by unit reads its first page in index order instead
@@ -247,7 +247,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name_plural = pgettext_lazy("plural", "用户")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -390,7 +390,7 @@ class Document(Record):
 
     class Meta:
         verbose_name = _("文件")
-        verbose_name_plural = _("文件")
+        verbose_name_plural = pgettext_lazy("plural", "文件")
         ordering = ["-issued_on", "title"]
         constraints = [models.UniqueConstraint(fields=["organization", "title"], name="document_title_per_org")]
 
@@ -412,7 +412,7 @@ class LeadershipGroup(Record):
 
     class Meta:
         verbose_name = _("领导小组")
-        verbose_name_plural = _("领导小组")
+        verbose_name_plural = pgettext_lazy("plural", "领导小组")
         constraints = [models.UniqueConstraint(fields=["organization"], name="one_group_per_org")]
 
     def __str__(self) -> str:
@@ -441,7 +441,7 @@ class LeadershipMember(Record):
 
     class Meta:
         verbose_name = _("领导小组成员")
-        verbose_name_plural = _("领导小组成员")
+        verbose_name_plural = pgettext_lazy("plural", "领导小组成员")
         # 组长 first, then 副组长, then 成员: the order a group's notice lists them in.
         ordering = [
             "group",
@@ -486,7 +486,7 @@ class Attachment(Record):
 
     class Meta:
         verbose_name = _("附件")
-        verbose_name_plural = _("附件")
+        verbose_name_plural = pgettext_lazy("plural", "附件")
         indexes = [models.Index(fields=["content_type", "object_id"])]
         ordering = ["created_at"]
 
@@ -563,7 +563,7 @@ class ImportJob(BackgroundJob):
 
     class Meta(BackgroundJob.Meta):
         verbose_name = _("导入任务")
-        verbose_name_plural = _("导入任务")
+        verbose_name_plural = pgettext_lazy("plural", "导入任务")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -618,7 +618,7 @@ class SummaryRun(BackgroundJob):
 
     class Meta(BackgroundJob.Meta):
         verbose_name = _("年度总结")
-        verbose_name_plural = _("年度总结")
+        verbose_name_plural = pgettext_lazy("plural", "年度总结")
         ordering = ["-created_at"]
         indexes = [*BackgroundJob.Meta.indexes, models.Index(fields=["organization", "year"])]
 
@@ -670,7 +670,7 @@ class ChoiceSynonym(models.Model):
 
     class Meta:
         verbose_name = _("选项同义词")
-        verbose_name_plural = _("选项同义词")
+        verbose_name_plural = pgettext_lazy("plural", "选项同义词")
         constraints = [models.UniqueConstraint(fields=["kind", "field", "synonym"], name="choice_synonym_unique")]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from emergency.models import Organization, OrganizationKind, Record, RecordQuerySet, Role, track_history
 
@@ -35,7 +36,7 @@ class FocusPeriod(models.Model):
 
     class Meta:
         verbose_name = _lazy("重点时段")
-        verbose_name_plural = _lazy("重点时段")
+        verbose_name_plural = pgettext_lazy("plural", "重点时段")
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
@@ -55,7 +56,7 @@ class Department(models.Model):
 
     class Meta:
         verbose_name = _lazy("检查部门")
-        verbose_name_plural = _lazy("检查部门")
+        verbose_name_plural = pgettext_lazy("plural", "检查部门")
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
@@ -129,7 +130,7 @@ class InspectionCampaign(Record):
 
     class Meta:
         verbose_name = _lazy("排查行动")
-        verbose_name_plural = _lazy("排查行动")
+        verbose_name_plural = pgettext_lazy("plural", "排查行动")
         ordering = ["-start_date", "title"]
         indexes = [models.Index(fields=["start_date"], name="campaign_start_date")]
         constraints = [models.UniqueConstraint(fields=["organization", "title"], name="campaign_title_per_organiser")]
@@ -178,7 +179,7 @@ class CampaignDepartment(models.Model):
 
     class Meta:
         verbose_name = _lazy("部门会签")
-        verbose_name_plural = _lazy("部门会签")
+        verbose_name_plural = pgettext_lazy("plural", "部门会签")
         ordering = ["department__sort_order", "department__name"]
         constraints = [models.UniqueConstraint(fields=["campaign", "department"], name="one_signoff_per_department")]
 
@@ -204,7 +205,7 @@ class CampaignReport(Record):
 
     class Meta:
         verbose_name = _lazy("排查上报")
-        verbose_name_plural = _lazy("排查上报")
+        verbose_name_plural = pgettext_lazy("plural", "排查上报")
         ordering = ["-reported_on"]
         indexes = [models.Index(fields=["reported_on"], name="campaign_report_date")]
         constraints = [models.UniqueConstraint(fields=["campaign", "organization"], name="one_report_per_unit")]
@@ -335,7 +336,7 @@ class Hazard(Record):
 
     class Meta:
         verbose_name = _lazy("隐患")
-        verbose_name_plural = _lazy("隐患")
+        verbose_name_plural = pgettext_lazy("plural", "隐患")
         ordering = ["-found_on", "-id"]
         indexes = [
             models.Index(fields=["found_on", "id"], name="hazard_found_on"),  # lists: newest first, ties by id
@@ -509,7 +510,7 @@ class HazardTransition(models.Model):
 
     class Meta:
         verbose_name = _lazy("隐患办理记录")
-        verbose_name_plural = _lazy("隐患办理记录")
+        verbose_name_plural = pgettext_lazy("plural", "隐患办理记录")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["hazard", "at"], name="hazard_transition_at")]
 
@@ -556,7 +557,7 @@ class HazardNotice(Record):
 
     class Meta:
         verbose_name = _lazy("督办与提醒")
-        verbose_name_plural = _lazy("督办与提醒")
+        verbose_name_plural = pgettext_lazy("plural", "督办与提醒")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["acknowledged_at"], name="notice_acknowledged_at")]
         constraints = [

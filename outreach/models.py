@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from emergency.models import Document, Record, RecordQuerySet, track_history
@@ -48,7 +48,7 @@ class OutreachCampaign(Record):
 
     class Meta:
         verbose_name = _("宣传活动方案")
-        verbose_name_plural = _("宣传活动方案")
+        verbose_name_plural = pgettext_lazy("plural", "宣传活动方案")
         ordering = ["-starts_on", "name"]
         indexes = [models.Index(fields=["starts_on"])]
         constraints = [
@@ -102,7 +102,7 @@ class OutreachEvent(Record):
 
     class Meta:
         verbose_name = _("宣传活动")
-        verbose_name_plural = _("宣传活动")
+        verbose_name_plural = pgettext_lazy("plural", "宣传活动")
         ordering = ["-held_on", "name"]
         indexes = [models.Index(fields=["held_on"])]
         constraints = [

@@ -16,6 +16,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from emergency.models import OrganizationKind, Record, RecordQuerySet, track_history
 
@@ -175,7 +176,7 @@ class EmergencyPlan(Record):
 
     class Meta:
         verbose_name = _("应急预案")
-        verbose_name_plural = _("应急预案")
+        verbose_name_plural = pgettext_lazy("plural", "应急预案")
         ordering = ["organization__path", "name", "-issued_on"]
         indexes = [
             models.Index(fields=["issued_on"], name="plan_issued_on"),

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from emergency.models import Organization, Record, RecordQuerySet, Stage, track_history
 
@@ -63,7 +64,7 @@ class SupplyItem(models.Model):
 
     class Meta:
         verbose_name = _("物资品种")
-        verbose_name_plural = _("物资目录")
+        verbose_name_plural = pgettext_lazy("plural", "物资目录")
         ordering = ["category", "name", "spec"]
         constraints = [models.UniqueConstraint(fields=["name", "spec"], name="supply_item_name_spec")]
 
@@ -139,7 +140,7 @@ class Stock(Record):
 
     class Meta:
         verbose_name = _("物资台账")
-        verbose_name_plural = _("物资台账")
+        verbose_name_plural = pgettext_lazy("plural", "物资台账")
         ordering = ["organization__path", "item__category", "item__name", "location", "batch"]
         indexes = [models.Index(fields=["expires_on"]), models.Index(fields=["organization", "item"])]
         constraints = [
@@ -217,7 +218,7 @@ class StockMovement(Record):
 
     class Meta:
         verbose_name = _("出入库记录")
-        verbose_name_plural = _("出入库记录")
+        verbose_name_plural = pgettext_lazy("plural", "出入库记录")
         ordering = ["-happened_on", "-id"]
         indexes = [models.Index(fields=["happened_on"])]
 
@@ -253,7 +254,7 @@ class MaintenanceRecord(Record):
 
     class Meta:
         verbose_name = _("维护保养记录")
-        verbose_name_plural = _("维护保养记录")
+        verbose_name_plural = pgettext_lazy("plural", "维护保养记录")
         ordering = ["-done_on", "-id"]
         indexes = [models.Index(fields=["done_on"])]
         constraints = [
@@ -303,7 +304,7 @@ class ReserveStandard(Record):
 
     class Meta:
         verbose_name = _("储备标准")
-        verbose_name_plural = _("储备标准")
+        verbose_name_plural = pgettext_lazy("plural", "储备标准")
         ordering = ["item__category", "item__name", "stage"]
         constraints = [
             models.UniqueConstraint(
@@ -356,7 +357,7 @@ class SupplyAlert(Record):
 
     class Meta:
         verbose_name = _("物资预警")
-        verbose_name_plural = _("物资预警")
+        verbose_name_plural = pgettext_lazy("plural", "物资预警")
         # Open alerts first, then the most recently resolved.
         ordering = [models.F("resolved_on").desc(nulls_first=True), "kind", "due_on", "id"]
         indexes = [models.Index(fields=["raised_on"])]
@@ -396,7 +397,7 @@ class SupplyCensus(Record):
 
     class Meta:
         verbose_name = _("物资普查")
-        verbose_name_plural = _("物资普查")
+        verbose_name_plural = pgettext_lazy("plural", "物资普查")
         ordering = ["-opened_on"]
         indexes = [models.Index(fields=["opened_on"])]
         constraints = [models.UniqueConstraint(fields=["organization", "title"], name="census_title_per_org")]
@@ -439,7 +440,7 @@ class CensusReturn(Record):
 
     class Meta:
         verbose_name = _("普查确认")
-        verbose_name_plural = _("普查确认")
+        verbose_name_plural = pgettext_lazy("plural", "普查确认")
         ordering = ["census", "organization__path"]
         indexes = [models.Index(fields=["confirmed_on"])]
         constraints = [models.UniqueConstraint(fields=["census", "organization"], name="one_return_per_org")]

@@ -159,3 +159,14 @@ def test_an_add_page_in_english_reads_add_and_the_name(client, personas):
     assert ">Add Supply item</a>" in listing
     choose(client, "zh-hans")
     assert ">新增物资品种</h1>" in client.get(reverse("supplies:supplyitem_add")).content.decode()
+
+
+def test_a_list_in_english_is_headed_by_the_plural_and_its_add_button_by_the_singular(client, personas):
+    # Chinese names a model once; English needs two words, so the plural has its own entry ("plural" context)
+    choose(client, "en")
+    client.force_login(personas.city_staff)
+    listing = client.get(reverse("emergency:organization_list")).content.decode()
+    assert "<title>Organisations" in listing and ">Organisations</h1>" in listing
+    assert ">Add Organisation</a>" in listing
+    choose(client, "zh-hans")
+    assert ">单位</h1>" in client.get(reverse("emergency:organization_list")).content.decode()
