@@ -38,6 +38,8 @@ areas: list[Area] = []
 import_specs: dict[str, ImportSpec] = {}
 # Callables (city, year) -> None that add an area's records to the demo city.
 demo_builders: list[tuple[str, Callable[..., Any]]] = []
+# BenchPart classes that add an area's rows to the benchmark city (`bench_data`), one per area.
+bench_parts: list[tuple[str, type]] = []
 # Callables (user) -> list[HomeItem]: what a user should look at next, shown on the home page.
 home_panels: list[Callable[..., list]] = []
 # Rules whose details vary between cities (REFERENCES.md): (label, callable giving the value in
@@ -60,6 +62,11 @@ def register_import(spec: ImportSpec) -> None:
 def register_demo(app_label: str, builder: Callable[..., Any]) -> None:
     if all(label != app_label for label, _ in demo_builders):
         demo_builders.append((app_label, builder))
+
+
+def register_bench(app_label: str, part: type) -> None:
+    if all(label != app_label for label, _ in bench_parts):
+        bench_parts.append((app_label, part))
 
 
 def register_rule(label: str, value: Callable[[], Any]) -> None:

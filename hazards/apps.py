@@ -61,6 +61,7 @@ class HazardsConfig(AppConfig):
         registry.register_dated(Hazard, "found_on")
         registry.register_dated(InspectionCampaign, "start_date")
         registry.register_demo("hazards", demo.build)
+        registry.register_bench("hazards", demo.Bench)
         register_section("hazards", summary.summarize)
         register_panel("hazards", summary.panel)
         registry.register_figures(*summary.FIGURES)
