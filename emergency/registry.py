@@ -50,6 +50,32 @@ rules: list[tuple[str, Callable[[], Any]]] = []
 dated_records: list[tuple[Any, str]] = []
 
 
+@dataclass(frozen=True)
+class RecordAction:
+    """A button an area offers on another area's record page, leading to one of its own pages
+    about that record (a hazard found in a drill): the record's area links to it without knowing
+    the other area. Shown to users who can write; the record's pk goes in `?<parameter>=`."""
+
+    label: str  # lazily translated
+    url_name: str
+    parameter: str
+    html_id: str = ""
+    style: str = "outline-primary"  # a Bootstrap button style
+
+    def url(self, record) -> str:
+        return f"{reverse(self.url_name)}?{urlencode({self.parameter: record.pk})}"
+
+
+# model label ("drills.drill") -> the actions other areas offer on its records' pages
+record_actions: dict[str, list[RecordAction]] = {}
+
+
+def register_record_action(model, action: RecordAction) -> None:
+    actions = record_actions.setdefault(model._meta.label_lower, [])
+    if action not in actions:
+        actions.append(action)
+
+
 def register_area(area: Area) -> None:
     if all(a.app_label != area.app_label for a in areas):
         areas.append(area)
