@@ -15,8 +15,6 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
-from . import cache
-
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
@@ -103,20 +101,6 @@ def register_rule(label: str, value: Callable[[], Any]) -> None:
 def register_dated(model, date_field: str) -> None:
     if (model, date_field) not in dated_records:
         dated_records.append((model, date_field))
-
-
-def todo(user) -> list[HomeItem]:
-    """The user's to-do lines that have something in them, from every area (home page and
-    dashboard). The areas count in the user's scope by organisation and role, so users who share
-    those share one cache entry."""
-    return cache.latest("todo", f"{user.organization_id}:{user.role}:{user.sees_everything}", user.pk).value
-
-
-def build_todo(user_pk: int) -> list[HomeItem]:
-    from .models import User  # the registry is imported before the models are ready
-
-    user = User.objects.select_related("organization").get(pk=user_pk)
-    return [item for panel in home_panels for item in panel(user) if item.count]
 
 
 def todo_lines(user, *lines: tuple[str, str]) -> list[HomeItem]:

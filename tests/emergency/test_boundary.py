@@ -1,7 +1,8 @@
 """The boundary between the core and the areas, checked on every run: the core (`emergency`) imports
 no area, the composition root (settings, urls) excepted; areas import each other only drills → plans
 (a drill exercises a plan) and hazards → drills (a hazard is found in a drill). Python imports are
-checked by import-linter (the contracts are in pyproject.toml), templates' `{% url %}` links here.
+checked by import-linter (the contracts are in pyproject.toml, with one against circles among the
+core's modules), templates' `{% url %}` links here.
 
 Templates: an area's templates (templates/<area>/) link to their own area, to the core and along the
 two arrows; the core's templates (base.html, emergency/, generic/, registration/, the error pages)
@@ -41,28 +42,36 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess:
 def test_the_tree_keeps_the_import_contracts():
     result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 kept, 0 broken" in result.stdout
+    assert "3 kept, 0 broken" in result.stdout
 
 
 @pytest.mark.parametrize(
-    ("module", "imports", "broken"),
+    ("module", "imports", "broken", "named"),
     [
-        ("emergency/probe.py", "import hazards.models", "The core imports no area"),
-        ("emergency/management/commands/probe.py", "from supplies.models import Stock", "The core imports no area"),
-        ("plans/probe.py", "from drills.models import Drill", "Areas import each other only"),
-        ("hazards/probe.py", "from plans.models import EmergencyPlan", "Areas import each other only"),
+        ("emergency/probe.py", "import hazards.models", "The core imports no area", "emergency.probe"),
+        (
+            "emergency/management/commands/probe.py",
+            "from supplies.models import Stock",
+            "The core imports no area",
+            "emergency.management.commands.probe",
+        ),
+        ("plans/probe.py", "from drills.models import Drill", "Areas import each other only", "plans.probe"),
+        ("hazards/probe.py", "from plans.models import EmergencyPlan", "Areas import each other only", "hazards.probe"),
+        # The cache asking for the worker's task itself again: tasks imports the cache.
+        ("emergency/cache.py", "from . import tasks", "no circle", "No cycles are allowed in emergency"),
     ],
 )
-def test_a_forbidden_import_breaks_the_contracts(tmp_path, module, imports, broken):
+def test_a_forbidden_import_breaks_the_contracts(tmp_path, module, imports, broken, named):
     for package in PACKAGES:
         shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__", "migrations"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
     assert lint_imports(tmp_path).returncode == 0  # the copy alone keeps them
-    (tmp_path / module).write_text(imports + "\n")
+    with (tmp_path / module).open("a") as source:
+        source.write(f"\n{imports}\n")
     result = lint_imports(tmp_path)
     assert result.returncode != 0
     assert f"{broken}" in result.stdout and "BROKEN" in result.stdout
-    assert module.removesuffix(".py").replace("/", ".") in result.stdout  # the copy was analysed, not the tree
+    assert named in result.stdout  # the copy was analysed, not the tree
 
 
 def cross_area_links(templates: Path) -> list[str]:
