@@ -35,6 +35,7 @@ worker: db
 
 lint: install
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports --no-cache --no-logo
 	$(PY) -m bandit -q -c pyproject.toml -r emergency plans drills hazards supplies duty outreach --severity-level high
 
 test: install services
@@ -42,6 +43,7 @@ test: install services
 	scripts/office.sh
 	scripts/createdb.sh
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports --no-cache --no-logo
 	$(PY) -m bandit -q -c pyproject.toml -r emergency plans drills hazards supplies duty outreach --severity-level high
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check

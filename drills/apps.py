@@ -54,6 +54,7 @@ class DrillsConfig(AppConfig):
         registry.register_import(DrillImport())
         registry.register_dated(Drill, "held_on")
         registry.register_demo("drills", demo.build)
+        registry.register_bench("drills", demo.Bench)
         registry.register_home_panel(home_panel)
         register_section("drills", summary.summarize)
         register_panel("drills", summary.panel)

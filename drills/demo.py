@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import random
 
+from emergency.bench import BenchPart, bulk, weekday
 from emergency.models import Organization, OrganizationKind, Stage
 from plans.models import EmergencyPlan
 
@@ -165,3 +166,33 @@ def _schedules(city: Organization, year: int, schools: list[Organization]) -> No
         [ScheduledSchool(schedule=quake, organization=s) for s in schools]
         + [ScheduledSchool(schedule=fire, organization=s) for s in schools if s.parent_id == district.pk]
     )
+
+
+# ---- the benchmark city (`bench_data`) -------------------------------------------------------
+
+
+class Bench(BenchPart):
+    """A live drill a month per school, its type turning with the month."""
+
+    label = "演练"
+
+    def schools(self, schools, year, rng) -> int:
+        return bulk(Drill, (drill for school in schools for drill in self._drills(school, year, rng)))
+
+    @staticmethod
+    def _drills(school, year, rng):
+        types = list(DrillType.values)
+        for month in range(1, 13):
+            drill_type = types[(month + school.pk) % len(types)]
+            students = school.students or 600
+            yield Drill(
+                organization=school,
+                name=f"{year}年{month}月{DrillType(drill_type).label}演练",
+                held_on=weekday(datetime.date(year, month, rng.randint(3, 27))),
+                drill_type=drill_type,
+                drill_form=DrillForm.LIVE,
+                students=int(students * rng.uniform(0.5, 1.0)),
+                staff=rng.randint(10, 80),
+                duration_minutes=rng.choice([15, 20, 30, 45]),
+                problems_found="疏散时东侧楼梯口拥堵" if rng.random() < 0.15 else "",
+            )

@@ -35,6 +35,7 @@ class DutyConfig(AppConfig):
         registry.register_dated(DutyShift, "date")
         registry.register_dated(Incident, "occurred_at")
         registry.register_demo("duty", demo.build)
+        registry.register_bench("duty", demo.Bench)
         register_section("duty", summary.summarize)
         register_panel("duty", summary.panel)
         registry.register_figures(*summary.FIGURES)

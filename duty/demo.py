@@ -12,11 +12,13 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from emergency.bench import BenchPart, bulk
 from emergency.models import (
     Document,
     DocumentKind,
     GroupRole,
     LeadershipGroup,
+    LeadershipMember,
     Organization,
 )
 
@@ -206,3 +208,36 @@ def build_incidents(city: Organization, year: int) -> None:
             ReportReceipt.objects.bulk_create(
                 [ReportReceipt(report=report, organization=bureau) for bureau in (school.parent, city)]
             )
+
+
+# ---- the benchmark city (`bench_data`) -------------------------------------------------------
+
+
+class Bench(BenchPart):
+    """One full-day shift a day for the year at every bureau, led in turn by its leadership group
+    (which the core's part of the city has made, four members a bureau)."""
+
+    label = "值班"
+
+    def bureaus(self, bureaus, year, rng) -> int:
+        by_org: dict[int, list[LeadershipMember]] = {}
+        for member in LeadershipMember.objects.filter(organization__in=bureaus).order_by("pk"):
+            by_org.setdefault(member.organization_id, []).append(member)
+        first = datetime.date(year, 1, 1)
+        days = (datetime.date(year + 1, 1, 1) - first).days
+        return bulk(
+            DutyShift,
+            (
+                DutyShift(
+                    organization=bureau,
+                    date=first + datetime.timedelta(days=d),
+                    shift=ShiftKind.FULL,
+                    leader=by_org[bureau.pk][d % 4],
+                    officer_1=f"值班员{d % 7 + 1}",
+                    officer_2=f"值班员{(d + 3) % 7 + 1}",
+                    phone="0532-80000000",
+                )
+                for bureau in bureaus
+                for d in range(days)
+            ),
+        )

@@ -10,10 +10,11 @@ class EmergencyConfig(AppConfig):
     def ready(self) -> None:
         from . import cache, registry
         from .accounts import UserImport
-        from .dashboard import ORGANISATION_FIGURES, build_figures, organisation_panel, register_panel
+        from .dashboard import ORGANISATION_FIGURES, build_figures, build_todo, organisation_panel, register_panel
         from .demo import build_leadership
         from .organizations import OrganizationImport
         from .summary import register_section, summarize_organisation
+        from .tasks import refresh_figures
 
         settings.CELERY_BEAT_SCHEDULE["sweep-jobs"] = {
             "task": "emergency.tasks.sweep_jobs",
@@ -26,4 +27,6 @@ class EmergencyConfig(AppConfig):
         register_panel("emergency", organisation_panel)
         registry.register_figures(*ORGANISATION_FIGURES)
         cache.register("dashboard", build_figures)
-        cache.register("todo", registry.build_todo)
+        cache.register("todo", build_todo)
+        # The worker's task, given here: tasks imports the cache, so the cache must not import it.
+        cache.register_refresher(refresh_figures)

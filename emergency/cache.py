@@ -54,6 +54,16 @@ def register(name: str, build: Callable[..., Any]) -> None:
     builders[name] = build
 
 
+# The Celery task that rebuilds a value in a worker (`emergency.tasks.refresh_figures`), given by
+# the app config; until then a value is built in the request.
+refresher: Any = None
+
+
+def register_refresher(task) -> None:
+    global refresher
+    refresher = task
+
+
 @dataclasses.dataclass(frozen=True)
 class Built:
     value: Any
@@ -112,12 +122,12 @@ def refresh(name: str, key: str, args: list) -> None:
 
 def _refresh_later(name: str, key: str, args, lock: str) -> bool:
     """Queue a refresh unless one is queued already; False if the broker will not take it."""
-    from .tasks import refresh_figures  # tasks imports the registry, which imports this module
-
+    if refresher is None:
+        return False
     if not cache.add(lock, 1, BUILD_WAIT_SECONDS):
         return True
     try:
-        refresh_figures.delay(name, key, list(args), get_language())
+        refresher.delay(name, key, list(args), get_language())
     except BrokerUnavailable:
         cache.delete(lock)
         return False

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
 from . import cache, registry
-from .models import LeadershipGroup, Organization, OrganizationKind
+from .models import LeadershipGroup, Organization, OrganizationKind, User
 from .parallel import side_by_side
 from .queries import query_year
 from .registry import Period, Rate
@@ -340,7 +340,7 @@ def dashboard(request):
                 [(label, [c[key] for c in shown]) for key, label in compared],
             ),
         )
-    todo = registry.todo(user)
+    todo = todo_lines(user)
     return render(
         request,
         "emergency/dashboard.html",
@@ -365,3 +365,15 @@ def dashboard(request):
             "parent": org.parent if org.parent_id and user.in_scope(org.parent) else None,
         },
     )
+
+
+def todo_lines(user) -> list[registry.HomeItem]:
+    """The user's to-do lines that have something in them, from every area (home page and
+    dashboard), kept by `cache`. The areas count in the user's scope by organisation and role, so
+    users who share those share one cache entry."""
+    return cache.latest("todo", f"{user.organization_id}:{user.role}:{user.sees_everything}", user.pk).value
+
+
+def build_todo(user_pk: int) -> list[registry.HomeItem]:
+    user = User.objects.select_related("organization").get(pk=user_pk)
+    return [item for panel in registry.home_panels for item in panel(user) if item.count]

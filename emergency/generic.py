@@ -364,6 +364,9 @@ class RecordDetailView(ScopedMixin, generic.DetailView):
                 value = formats.date_format(value)
             rows.append((field.verbose_name, value))
         context["field_rows"] = rows
+        if self.request.user.can_write:
+            actions = registry.record_actions.get(obj._meta.label_lower, [])
+            context["record_actions"] = [(action, action.url(obj)) for action in actions]
         if self.attachment_kinds:
             content_type = ContentType.objects.get_for_model(obj)
             context.update(

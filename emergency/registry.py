@@ -15,8 +15,6 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
-from . import cache
-
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
@@ -38,6 +36,8 @@ areas: list[Area] = []
 import_specs: dict[str, ImportSpec] = {}
 # Callables (city, year) -> None that add an area's records to the demo city.
 demo_builders: list[tuple[str, Callable[..., Any]]] = []
+# BenchPart classes that add an area's rows to the benchmark city (`bench_data`), one per area.
+bench_parts: list[tuple[str, type]] = []
 # Callables (user) -> list[HomeItem]: what a user should look at next, shown on the home page.
 home_panels: list[Callable[..., list]] = []
 # Rules whose details vary between cities (REFERENCES.md): (label, callable giving the value in
@@ -46,6 +46,32 @@ rules: list[tuple[str, Callable[[], Any]]] = []
 # (model, date field) of the records that date an area's activity: which years have records
 # (`emergency.years`) is read from them.
 dated_records: list[tuple[Any, str]] = []
+
+
+@dataclass(frozen=True)
+class RecordAction:
+    """A button an area offers on another area's record page, leading to one of its own pages
+    about that record (a hazard found in a drill): the record's area links to it without knowing
+    the other area. Shown to users who can write; the record's pk goes in `?<parameter>=`."""
+
+    label: str  # lazily translated
+    url_name: str
+    parameter: str
+    html_id: str = ""
+    style: str = "outline-primary"  # a Bootstrap button style
+
+    def url(self, record) -> str:
+        return f"{reverse(self.url_name)}?{urlencode({self.parameter: record.pk})}"
+
+
+# model label ("drills.drill") -> the actions other areas offer on its records' pages
+record_actions: dict[str, list[RecordAction]] = {}
+
+
+def register_record_action(model, action: RecordAction) -> None:
+    actions = record_actions.setdefault(model._meta.label_lower, [])
+    if action not in actions:
+        actions.append(action)
 
 
 def register_area(area: Area) -> None:
@@ -62,6 +88,11 @@ def register_demo(app_label: str, builder: Callable[..., Any]) -> None:
         demo_builders.append((app_label, builder))
 
 
+def register_bench(app_label: str, part: type) -> None:
+    if all(label != app_label for label, _ in bench_parts):
+        bench_parts.append((app_label, part))
+
+
 def register_rule(label: str, value: Callable[[], Any]) -> None:
     if all(existing != label for existing, _ in rules):
         rules.append((label, value))
@@ -70,20 +101,6 @@ def register_rule(label: str, value: Callable[[], Any]) -> None:
 def register_dated(model, date_field: str) -> None:
     if (model, date_field) not in dated_records:
         dated_records.append((model, date_field))
-
-
-def todo(user) -> list[HomeItem]:
-    """The user's to-do lines that have something in them, from every area (home page and
-    dashboard). The areas count in the user's scope by organisation and role, so users who share
-    those share one cache entry."""
-    return cache.latest("todo", f"{user.organization_id}:{user.role}:{user.sees_everything}", user.pk).value
-
-
-def build_todo(user_pk: int) -> list[HomeItem]:
-    from .models import User  # the registry is imported before the models are ready
-
-    user = User.objects.select_related("organization").get(pk=user_pk)
-    return [item for panel in home_panels for item in panel(user) if item.count]
 
 
 def todo_lines(user, *lines: tuple[str, str]) -> list[HomeItem]:

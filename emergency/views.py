@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from . import registry, tasks
+from . import dashboard, registry, tasks
 from .excel import WorkbookError, check_upload
 from .generic import (
     OrganizationCodeField,
@@ -66,7 +66,7 @@ from .uploads import DOCUMENT_TYPES, IMAGE_TYPES, check_file
 
 @login_required
 def home(request):
-    items = registry.todo(request.user)
+    items = dashboard.todo_lines(request.user)
     org = request.user.organization
     context = {
         "items": items,

@@ -36,6 +36,7 @@ class HazardsConfig(AppConfig):
         from celery.schedules import crontab
         from django.conf import settings
 
+        from drills.models import Drill
         from emergency import registry
         from emergency.dashboard import register_panel
         from emergency.summary import register_section
@@ -61,10 +62,18 @@ class HazardsConfig(AppConfig):
         registry.register_dated(Hazard, "found_on")
         registry.register_dated(InspectionCampaign, "start_date")
         registry.register_demo("hazards", demo.build)
+        registry.register_bench("hazards", demo.Bench)
         register_section("hazards", summary.summarize)
         register_panel("hazards", summary.panel)
         registry.register_figures(*summary.FIGURES)
         registry.register_home_panel(views.home_panel)
+        # On a drill's page: a hazard found in the drill is registered with the drill filled in.
+        registry.register_record_action(
+            Drill,
+            registry.RecordAction(
+                _("登记演练中发现的隐患"), "hazards:hazard_add", "drill", "report-hazard", style="outline-danger"
+            ),
+        )
         post_migrate.connect(seed_managed_lists, sender=self)
         # Early in the morning, so the day's home pages already show what became overdue.
         settings.CELERY_BEAT_SCHEDULE["hazards-mark-overdue"] = {

@@ -10,6 +10,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from emergency.bench import BenchPart, bulk
 from emergency.demo import person_name
 from emergency.models import Organization, OrganizationKind, User
 
@@ -269,3 +270,51 @@ def build(city: Organization, year: int) -> None:
         )
         for h, why in ((late_one, "已超过整改期限"), (major, "为重大隐患"))
     )
+
+
+# ---- the benchmark city (`bench_data`) -------------------------------------------------------
+
+BENCH_HAZARD_TEXT = [
+    "灭火器压力不足",
+    "疏散通道堆放杂物",
+    "配电箱未上锁",
+    "食堂留样记录不全",
+    "校门口缺少减速带",
+    "教学楼外墙瓷砖松动",
+    "消防应急灯损坏",
+    "围墙局部开裂",
+]
+BENCH_STATES = [HazardStatus.PENDING, HazardStatus.RECTIFYING, HazardStatus.REVIEW, HazardStatus.CLOSED]
+
+
+class Bench(BenchPart):
+    """Twenty hazards per school over the year, in every state, one in ten major."""
+
+    label = "隐患"
+
+    def schools(self, schools, year, rng) -> int:
+        return bulk(Hazard, (hazard for school in schools for hazard in self._hazards(school, year, rng)))
+
+    @staticmethod
+    def _hazards(school, year, rng):
+        categories = list(HazardCategory.values)
+        for n in range(20):
+            found = datetime.date(year, 1 + n * 11 // 20, rng.randint(1, 28))
+            status = BENCH_STATES[n % len(BENCH_STATES)]
+            level = HazardLevel.MAJOR if n % 10 == 0 else HazardLevel.GENERAL
+            deadline = found + datetime.timedelta(days=rng.randint(7, 60))
+            done = status in (HazardStatus.REVIEW, HazardStatus.CLOSED)
+            rectified = deadline - datetime.timedelta(days=2) if done else None
+            yield Hazard(
+                organization=school,
+                found_on=found,
+                category=categories[n % len(categories)],
+                level=level,
+                description=f"{BENCH_HAZARD_TEXT[n % len(BENCH_HAZARD_TEXT)]}（第{n + 1}处）",
+                location=f"{n % 5 + 1}号楼",
+                responsible="总务处",
+                deadline=deadline,
+                rectified_on=rectified,
+                status=status,
+                closed_on=rectified + datetime.timedelta(days=1) if status == HazardStatus.CLOSED else None,
+            )

@@ -29,6 +29,7 @@ class OutreachConfig(AppConfig):
         registry.register_import(OutreachImport())
         registry.register_dated(OutreachEvent, "held_on")
         registry.register_demo("outreach", demo.build)
+        registry.register_bench("outreach", demo.Bench)
         register_section("outreach", summary.summarize)
         register_panel("outreach", summary.panel)
         registry.register_figures(*summary.FIGURES)

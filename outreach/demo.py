@@ -13,6 +13,7 @@ import random
 
 from django.db import transaction
 
+from emergency.bench import BenchPart, bulk, weekday
 from emergency.models import Document, DocumentKind, Organization, OrganizationKind
 
 from .choices import OutreachForm, Topic
@@ -120,3 +121,32 @@ def build(city: Organization, year: int) -> None:
             )
         )
     OutreachEvent.objects.bulk_create(events, batch_size=2000)
+
+
+# ---- the benchmark city (`bench_data`) -------------------------------------------------------
+
+
+class Bench(BenchPart):
+    """Six events per school, one every other month, with their materials."""
+
+    label = "宣传活动"
+
+    def schools(self, schools, year, rng) -> int:
+        return bulk(OutreachEvent, (event for school in schools for event in self._events(school, year, rng)))
+
+    @staticmethod
+    def _events(school, year, rng):
+        forms, topics = list(OutreachForm.values), list(Topic.values)
+        for n in range(6):
+            yield OutreachEvent(
+                organization=school,
+                name=f"{year}年安全教育活动{n + 1}",
+                held_on=weekday(datetime.date(year, 2 * n + 1, rng.randint(3, 27))),
+                form=forms[n % len(forms)],
+                topics=rng.sample(topics, 2),
+                participants=rng.randint(50, 2000),
+                banners=rng.randint(0, 5),
+                posters=rng.randint(0, 10),
+                boards=rng.randint(0, 6),
+                leaflets=rng.randint(0, 2000),
+            )

@@ -29,6 +29,7 @@ class PlansConfig(AppConfig):
         )
         registry.register_import(EmergencyPlanImport())
         registry.register_demo("plans", demo.build)
+        registry.register_bench("plans", demo.Bench)
         registry.register_home_panel(home_panel)
         register_section("plans", summary.summarize)
         register_panel("plans", summary.panel)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import random
 
+from emergency.bench import BenchPart, bulk, weekday
 from emergency.models import Organization, OrganizationKind, Stage
 
 from .choices import EventType, PlanCategory, PlanStatus
@@ -113,3 +114,39 @@ def _school_day(rng: random.Random, first: datetime.date, last: datetime.date) -
     while day.weekday() >= 5:
         day -= datetime.timedelta(days=1)
     return max(day, first)
+
+
+# ---- the benchmark city (`bench_data`) -------------------------------------------------------
+
+BENCH_PLANS = [
+    ("突发公共事件总体应急预案", PlanCategory.COMPREHENSIVE, list(EventType.values)),
+    ("火灾事故应急预案", PlanCategory.SPECIAL, [EventType.ACCIDENT]),
+    ("地震灾害应急预案", PlanCategory.SPECIAL, [EventType.NATURAL]),
+    ("食物中毒事件应急预案", PlanCategory.SPECIAL, [EventType.HEALTH]),
+    ("校园反恐防暴应急预案", PlanCategory.SPECIAL, [EventType.SOCIAL]),
+    ("火灾现场处置方案", PlanCategory.ON_SITE, [EventType.ACCIDENT]),
+]
+
+
+class Bench(BenchPart):
+    """Six plans in force per school, issued in the year."""
+
+    label = "预案"
+
+    def schools(self, schools, year, rng) -> int:
+        return bulk(EmergencyPlan, (plan for school in schools for plan in self._plans(school, year, rng)))
+
+    @staticmethod
+    def _plans(school, year, rng):
+        for name, category, types in BENCH_PLANS:
+            issued = weekday(datetime.date(year, rng.randint(1, 12), rng.randint(2, 28)))
+            yield EmergencyPlan(
+                organization=school,
+                name=f"{school.name}{name}",
+                category=category,
+                event_types=types,
+                issued_on=issued,
+                version="1.0",
+                next_revision_on=default_next_revision(issued),
+                status=PlanStatus.CURRENT,
+            )

@@ -39,6 +39,7 @@ class SuppliesConfig(AppConfig):
         registry.register_dated(models.StockMovement, "happened_on")
         registry.register_dated(models.MaintenanceRecord, "done_on")
         registry.register_demo("supplies", demo.build)
+        registry.register_bench("supplies", demo.Bench)
         registry.register_home_panel(home_items)
         register_section("supplies", summary.summarize)
         register_panel("supplies", summary.panel)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from emergency.bench import BenchPart, bulk
 from emergency.demo import person_name
 from emergency.models import Organization, OrganizationKind, Stage
 
@@ -303,3 +304,43 @@ def build(city: Organization, year: int) -> None:
         ]
     )
     refresh_alerts(city, today=datetime.date(year, 12, 31))
+
+
+# ---- the benchmark city (`bench_data`) -------------------------------------------------------
+
+BENCH_ITEMS = 30
+
+
+class Bench(BenchPart):
+    """A catalogue of thirty items (kept across builds) and a stock line of each per school."""
+
+    label = "物资台账"
+
+    def bureaus(self, bureaus, year, rng) -> int:
+        categories = list(SupplyCategory.values)
+        self.items = [
+            SupplyItem.objects.get_or_create(
+                name=f"基准物资{n + 1:02d}",
+                spec="标准",
+                defaults={"category": categories[n % len(categories)], "unit": "件", "check_interval_days": 180},
+            )[0]
+            for n in range(BENCH_ITEMS)
+        ]
+        return 0
+
+    def schools(self, schools, year, rng) -> int:
+        return bulk(Stock, (line for school in schools for line in self._stock(school, year, rng)))
+
+    def _stock(self, school, year, rng):
+        for n, item in enumerate(self.items):
+            produced = datetime.date(year - rng.randint(0, 3), rng.randint(1, 12), rng.randint(1, 28))
+            yield Stock(
+                organization=school,
+                item=item,
+                location="器材室" if n % 2 else "门卫室",
+                quantity=rng.randint(0, 200),
+                produced_on=produced,
+                expires_on=produced.replace(year=produced.year + rng.randint(1, 5)),
+                last_checked_on=datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                keeper="安全办",
+            )
