@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import random
 
-from emergency.bench import BenchPart, bulk, weekday
+from emergency.bench import BenchPart, weekday
 from emergency.models import Organization, OrganizationKind, Stage
 from plans.models import EmergencyPlan
 
@@ -176,11 +176,10 @@ class Bench(BenchPart):
 
     label = "演练"
 
-    def schools(self, schools, year, rng) -> int:
-        return bulk(Drill, (drill for school in schools for drill in self._drills(school, year, rng)))
+    model = Drill
 
     @staticmethod
-    def _drills(school, year, rng):
+    def school_rows(school, year, rng):
         types = list(DrillType.values)
         for month in range(1, 13):
             drill_type = types[(month + school.pk) % len(types)]

@@ -14,15 +14,22 @@ BATCH = 5000  # rows a bulk insert sends at once
 class BenchPart:
     """An area's rows in the benchmark city, made anew for each build. `bureaus()` runs once, for the
     city and its districts, before any school; `schools()` for each chunk of schools, in one
-    transaction. Both return the rows counted under `label` (the command prints the counts)."""
+    transaction. Both return the rows counted under `label` (the command prints the counts). An
+    area whose school rows are of one model names it and yields them from `school_rows()`."""
 
     label = ""
+    model = None
 
     def bureaus(self, bureaus: list, year: int, rng: random.Random) -> int:
         return 0
 
     def schools(self, schools: list, year: int, rng: random.Random) -> int:
-        return 0
+        if self.model is None:
+            return 0
+        return bulk(self.model, (row for school in schools for row in self.school_rows(school, year, rng)))
+
+    def school_rows(self, school, year: int, rng: random.Random) -> Iterable:
+        return ()
 
 
 def bulk(model, objs: Iterable) -> int:

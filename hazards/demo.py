@@ -10,7 +10,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from emergency.bench import BenchPart, bulk
+from emergency.bench import BenchPart
 from emergency.demo import person_name
 from emergency.models import Organization, OrganizationKind, User
 
@@ -292,11 +292,10 @@ class Bench(BenchPart):
 
     label = "隐患"
 
-    def schools(self, schools, year, rng) -> int:
-        return bulk(Hazard, (hazard for school in schools for hazard in self._hazards(school, year, rng)))
+    model = Hazard
 
     @staticmethod
-    def _hazards(school, year, rng):
+    def school_rows(school, year, rng):
         categories = list(HazardCategory.values)
         for n in range(20):
             found = datetime.date(year, 1 + n * 11 // 20, rng.randint(1, 28))

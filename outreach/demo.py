@@ -13,7 +13,7 @@ import random
 
 from django.db import transaction
 
-from emergency.bench import BenchPart, bulk, weekday
+from emergency.bench import BenchPart, weekday
 from emergency.models import Document, DocumentKind, Organization, OrganizationKind
 
 from .choices import OutreachForm, Topic
@@ -131,11 +131,10 @@ class Bench(BenchPart):
 
     label = "宣传活动"
 
-    def schools(self, schools, year, rng) -> int:
-        return bulk(OutreachEvent, (event for school in schools for event in self._events(school, year, rng)))
+    model = OutreachEvent
 
     @staticmethod
-    def _events(school, year, rng):
+    def school_rows(school, year, rng):
         forms, topics = list(OutreachForm.values), list(Topic.values)
         for n in range(6):
             yield OutreachEvent(

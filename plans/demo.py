@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import random
 
-from emergency.bench import BenchPart, bulk, weekday
+from emergency.bench import BenchPart, weekday
 from emergency.models import Organization, OrganizationKind, Stage
 
 from .choices import EventType, PlanCategory, PlanStatus
@@ -133,11 +133,10 @@ class Bench(BenchPart):
 
     label = "预案"
 
-    def schools(self, schools, year, rng) -> int:
-        return bulk(EmergencyPlan, (plan for school in schools for plan in self._plans(school, year, rng)))
+    model = EmergencyPlan
 
     @staticmethod
-    def _plans(school, year, rng):
+    def school_rows(school, year, rng):
         for name, category, types in BENCH_PLANS:
             issued = weekday(datetime.date(year, rng.randint(1, 12), rng.randint(2, 28)))
             yield EmergencyPlan(
