@@ -340,7 +340,7 @@ def dashboard(request):
                 [(label, [c[key] for c in shown]) for key, label in compared],
             ),
         )
-    todo = todo_lines(user)
+    todo = user_todo(user)
     return render(
         request,
         "emergency/dashboard.html",
@@ -367,7 +367,7 @@ def dashboard(request):
     )
 
 
-def todo_lines(user) -> list[registry.HomeItem]:
+def user_todo(user) -> list[registry.HomeItem]:
     """The user's to-do lines that have something in them, from every area (home page and
     dashboard), kept by `cache`. The areas count in the user's scope by organisation and role, so
     users who share those share one cache entry."""

@@ -66,7 +66,7 @@ from .uploads import DOCUMENT_TYPES, IMAGE_TYPES, check_file
 
 @login_required
 def home(request):
-    items = dashboard.todo_lines(request.user)
+    items = dashboard.user_todo(request.user)
     org = request.user.organization
     context = {
         "items": items,

@@ -235,7 +235,7 @@ def test_to_do_lines_are_kept_per_organisation_and_role_until_a_write_commits(tr
     colleague = make_user("city_staff_2", personas.tree.city, Role.STAFF)
 
     def overdue(user):
-        return {item.text: item.count for item in dashboard.todo_lines(user)}.get("逾期未整改隐患数", 0)
+        return {item.text: item.count for item in dashboard.user_todo(user)}.get("逾期未整改隐患数", 0)
 
     assert overdue(personas.city_staff) == 0
     make_hazard(personas.tree.school_a1, deadline=datetime.date(2020, 1, 1))  # committed at once
