@@ -14,7 +14,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import cache, compiler, jobs, official_document, registry
+from . import cache, compiler, jobs, notifications, official_document, registry
 from .imports import ImportConflict, ImportSpec, Validation, apply, validate
 from .models import ImportJob, JobStatus, SummaryRun, User
 from .storage import StorageUnavailable
@@ -256,3 +256,21 @@ def refresh_figures(name: str, key: str, args: list, language: str) -> None:
     refresh costs nothing but staleness until the next view queues another."""
     with translation.override(language):
         cache.refresh(name, key, args)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def deliver_messages() -> dict[str, int]:
+    """Send the deliveries that are due (after a reminder run, and every minute on the beat for the
+    retries and for those a dead worker left): safe side by side, each row is leased to one."""
+    return notifications.deliver_pending()
+
+
+@shared_task
+def send_reminders() -> int:
+    """The day's reminders (beat, every morning); running it again the same day makes nothing new."""
+    return len(notifications.send_reminders())
+
+
+@shared_task
+def purge_messages() -> int:
+    return notifications.purge_old_messages()
