@@ -30,7 +30,7 @@ def inbox(request):
     page = Paginator(shown.only("text", "url", "kind", "created_at", "read_at"), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    labels = {kind: reminder.label for kind, reminder in notifications.reminders.items()}
+    labels = notifications.kind_labels()
     rows = [(message, labels.get(message.kind, "")) for message in page]
     return render(
         request,

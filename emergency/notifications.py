@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +62,8 @@ class Reminder:
 
 
 reminders: dict[str, Reminder] = {}
+# Messages made when something happens rather than by the morning's reminders: kind -> label.
+EVENTS = {"job_finished": _("后台任务完成")}
 
 
 def register_reminder(reminder: Reminder) -> None:
@@ -120,6 +122,38 @@ def notify(kind: str, notices: Iterable[Notice]) -> int:
     Delivery.objects.bulk_create(outgoing, ignore_conflicts=True, batch_size=2000)
     transaction.on_commit(queue_delivery, robust=True)
     return Message.objects.filter(key__in=keys).count() - before
+
+
+def kind_labels() -> dict[str, str]:
+    return {**EVENTS, **{kind: reminder.label for kind, reminder in reminders.items()}}
+
+
+def job_finished(job) -> None:
+    """Tell the person who started a background job (a large import, a summary) how it ended,
+    once per outcome: they need not keep its page open."""
+    from .models import ImportJob, JobStatus
+
+    try:
+        job.refresh_from_db(fields=["status", "attempts"])
+    except (OperationalError, InterfaceError):
+        logger.warning("%s %s: its owner is not told, the database is away", job._meta.model_name, job.pk)
+        return
+    if job.created_by_id is None or job.status not in (JobStatus.READY, JobStatus.DONE, JobStatus.FAILED):
+        return
+    said = {"name": str(job)}
+    if isinstance(job, ImportJob):
+        text = {
+            JobStatus.READY: _("导入文件“%(name)s”已校验完成，请查看预览并确认写入"),
+            JobStatus.DONE: _("导入文件“%(name)s”已写入"),
+            JobStatus.FAILED: _("导入文件“%(name)s”未能导入，请查看原因"),
+        }[job.status]
+    else:
+        text = _("%(name)s已编制完成") if job.status == JobStatus.DONE else _("%(name)s编制失败，请查看原因")
+    key = f"job:{job._meta.model_name}:{job.pk}:{job.status}:{job.attempts}"
+    notify(
+        "job_finished",
+        [Notice(job.organization, key, text % said, job.get_absolute_url(), people=(job.created_by_id,))],
+    )
 
 
 def queue_delivery() -> None:

@@ -152,6 +152,7 @@ def validate_import(job_id: int) -> None:
             jobs.record(
                 job, status=JobStatus.FAILED, progress=100, message=_("校验时数据库连接中断，未写入任何数据，请重试")
             )
+    notifications.job_finished(job)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -160,6 +161,7 @@ def apply_import(job_id: int) -> None:
     if job is not None:
         with jobs.holding_lease(job):
             run_apply(job)
+        notifications.job_finished(job)
 
 
 # ---- the annual summary -------------------------------------------------------------------------
@@ -204,18 +206,21 @@ def compile_summary(run_id: int) -> None:
     run = jobs.claim(SummaryRun.objects.select_related("organization"), run_id, compile_summary.name)
     if run is None:
         return
-    with jobs.holding_lease(run):
-        try:
-            run_summary(run)
-        except (OperationalError, InterfaceError):
-            # The database went away: back to the queue, for the sweeper to send again (attempts bound it).
-            connection.close()
-            jobs.record(run, status=JobStatus.QUEUED, sent_at=None)
-        except StorageUnavailable as exc:
-            jobs.record(run, status=JobStatus.FAILED, error=str(exc))
-        except Exception as exc:
-            jobs.record(run, status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
-            raise
+    try:
+        with jobs.holding_lease(run):
+            try:
+                run_summary(run)
+            except (OperationalError, InterfaceError):
+                # The database went away: back to the queue, for the sweeper to send again (attempts bound it).
+                connection.close()
+                jobs.record(run, status=JobStatus.QUEUED, sent_at=None)
+            except StorageUnavailable as exc:
+                jobs.record(run, status=JobStatus.FAILED, error=str(exc))
+            except Exception as exc:
+                jobs.record(run, status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+                raise
+    finally:
+        notifications.job_finished(run)
 
 
 def queue_summary_pdf(run: SummaryRun) -> None:

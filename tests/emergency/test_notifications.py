@@ -220,3 +220,15 @@ def test_leaders_configure_nothing_and_nobody_opens_another_unit_s_channel(clien
     expected = 403 if who == "leader" else 404
     assert client.get(reverse("emergency:channel_edit", args=[channel.pk])).status_code == expected
     assert client.post(reverse("emergency:channel_test", args=[channel.pk])).status_code == expected
+
+
+def test_whoever_started_a_summary_hears_when_it_is_done(personas):
+    from emergency.models import SummaryRun
+    from emergency.tasks import compile_summary
+
+    run = SummaryRun.objects.create(organization=personas.tree.city, year=2026, created_by=personas.city_staff)
+    compile_summary.apply(args=[run.pk], throw=True)
+    compile_summary.apply(args=[run.pk], throw=True)  # sent twice by the broker: claimed once, told once
+    (told,) = Message.objects.filter(recipient=personas.city_staff)
+    assert told.text == f"{run}已编制完成" and told.url == run.get_absolute_url()
+    assert told.kind == "job_finished" and not Message.objects.exclude(pk=told.pk).exists()
