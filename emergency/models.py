@@ -739,7 +739,7 @@ class Channel(models.Model):
         _("地址"), max_length=500, help_text=_("机器人的 Webhook 地址（含 access_token 或 key），或电子邮箱地址")
     )
     secret = models.CharField(_("加签密钥"), max_length=200, blank=True, help_text=_("钉钉机器人“加签”安全设置的密钥"))
-    is_active = models.BooleanField(_("启用"), default=True)
+    is_active = models.BooleanField(_("启用此渠道"), default=True)
     last_sent_at = models.DateTimeField(_("最近发送成功"), null=True, blank=True)
     last_error = models.CharField(_("最近一次失败原因"), max_length=300, blank=True)
 

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(help_text='例如：区教育局应急管理工作群', max_length=100, verbose_name='名称')),
                 ('address', models.CharField(help_text='机器人的 Webhook 地址（含 access_token 或 key），或电子邮箱地址', max_length=500, verbose_name='地址')),
                 ('secret', models.CharField(blank=True, help_text='钉钉机器人“加签”安全设置的密钥', max_length=200, verbose_name='加签密钥')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
+                ('is_active', models.BooleanField(default=True, verbose_name='启用此渠道')),
                 ('last_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='最近发送成功')),
                 ('last_error', models.CharField(blank=True, max_length=300, verbose_name='最近一次失败原因')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channels', to='emergency.organization', verbose_name='单位')),
