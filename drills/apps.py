@@ -43,4 +43,6 @@ class DrillsConfig(areas.AreaConfig):
     dashboard_panel = "summary.panel"
     figures = "summary.FIGURES"
     cached = (("drill_compliance", "compliance.build_compliance"),)
+    reminders = ("reminders.MISSING",)
+    rules = ((_("演练提醒"), "reminders.timing"),)
     after_migrate = ("apps.seed_requirements",)
