@@ -23,4 +23,9 @@ class DutyConfig(areas.AreaConfig):
     summary_section = "summary.summarize"
     dashboard_panel = "summary.panel"
     figures = "summary.FIGURES"
-    rules = ((_("班次时间"), "conf.describe_shift_times"), (_("事件初报时限"), "conf.describe_report_limits"))
+    rules = (
+        (_("班次时间"), "conf.describe_shift_times"),
+        (_("事件初报时限"), "conf.describe_report_limits"),
+        (_("值班提醒"), "reminders.timing"),
+    )
+    reminders = ("reminders.SHIFTS_TOMORROW",)
