@@ -29,3 +29,4 @@ class DutyConfig(areas.AreaConfig):
         (_("值班提醒"), "reminders.timing"),
     )
     reminders = ("reminders.SHIFTS_TOMORROW",)
+    events = (("incident_report", _("突发事件信息报送")),)

@@ -535,6 +535,9 @@ class Incident(Record):
                 created_by=user,
                 updated_by=user,
             )
+            from .reminders import report_filed  # it reads these models
+
+            report_filed(self, report)
         self.__dict__.pop("first_reported_at", None)
         return report
 

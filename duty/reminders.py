@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from emergency.models import Role
-from emergency.notifications import Notice, Reminder
+from emergency.notifications import Notice, Reminder, notify
 from emergency.text import chinese_date
 
 from .models import DutyShift
@@ -37,6 +37,26 @@ def shifts_tomorrow(day: datetime.date):
             url=f"{roster}?{query}",
             roles=(Role.STAFF, Role.SCHOOL_OFFICER),
         )
+
+
+def report_filed(incident, report) -> None:
+    """The unit above hears at once of each report a unit files (初报, 续报, 终报), to sign it."""
+    parent = incident.organization.parent
+    if parent is None:
+        return
+    said = {"unit": incident.organization.name, "t": incident.title[:60], "stage": report.get_stage_display()}
+    notify(
+        "incident_report",
+        [
+            Notice(
+                unit=parent,
+                key=f"incident:{incident.pk}:report:{report.pk}",
+                text=_("%(unit)s报送突发事件“%(t)s”%(stage)s，请及时签收") % said,
+                url=incident.get_absolute_url(),
+                roles=(Role.STAFF,),
+            )
+        ],
+    )
 
 
 def timing() -> str:

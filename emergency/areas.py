@@ -35,6 +35,8 @@ class AreaConfig(AppConfig):
     record_actions: tuple[tuple[str, Any], ...] = ()
     # Reminders (notifications.Reminder) the area sends: what is due, to whom, when.
     reminders: tuple[str, ...] = ()
+    # (kind, label) of the messages the area sends when something happens (notifications.notify).
+    events: tuple[tuple[str, Any], ...] = ()
     # (name, task, schedule) of the area's periodic jobs, collected into Celery beat's schedule.
     beat_jobs: tuple[tuple[str, str, Any], ...] = ()
     # Callables (sender, **kwargs) run after every migrate and test flush: the area's first rows.
@@ -72,6 +74,8 @@ class AreaConfig(AppConfig):
             registry.register_record_action(self.apps.get_model(model), action)
         for reminder in self.reminders:
             notifications.register_reminder(self.resolve(reminder))
+        for kind, label in self.events:
+            notifications.register_event(kind, label)
         for name, task, schedule in self.beat_jobs:
             registry.register_beat_job(name, task, schedule)
         for seed in self.after_migrate:

@@ -62,12 +62,17 @@ class Reminder:
 
 
 reminders: dict[str, Reminder] = {}
-# Messages made when something happens rather than by the morning's reminders: kind -> label.
+# Messages made when something happens rather than by the morning's reminders: kind -> label
+# (areas declare theirs: AreaConfig.events).
 EVENTS = {"job_finished": _("后台任务完成")}
 
 
 def register_reminder(reminder: Reminder) -> None:
     reminders[reminder.kind] = reminder
+
+
+def register_event(kind: str, label: str) -> None:
+    EVENTS[kind] = label
 
 
 def audience(notices: list[Notice]) -> dict[int, list[User]]:

@@ -18,3 +18,14 @@ def test_the_unit_hears_of_tomorrow_s_shift_once(personas):
     (told,) = Message.objects.filter(recipient=personas.city_staff)
     assert told.text == "明天（2026年5月2日）全天值班：带班领导张局长，值班人员李明、王芳"
     assert not Message.objects.filter(recipient=personas.leader).exists()
+
+
+def test_the_unit_above_hears_at_once_of_each_report_filed(personas):
+    from .helpers import make_incident
+
+    incident = make_incident(personas.tree.school_a1)
+    incident.file_report("initial", "教学楼一层发生火情，已疏散", "王老师", personas.officer_a)
+    (told,) = Message.objects.filter(recipient=personas.district_staff)
+    assert told.text == f"{personas.tree.school_a1.name}报送突发事件“{incident.title}”初报，请及时签收"
+    assert told.kind == "incident_report" and told.url == incident.get_absolute_url()
+    assert not Message.objects.filter(recipient__in=[personas.city_staff, personas.officer_b]).exists()
