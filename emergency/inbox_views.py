@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import notifications
-from .models import Channel, ChannelKind, Message
+from .models import Channel, ChannelKind, Message, MessagePreference
 
 PER_PAGE = 30
 
@@ -64,6 +64,33 @@ def inbox_read_all(request):
     n = Message.objects.visible_to(request.user).unread().update(read_at=timezone.now())
     messages.success(request, _("已将%(n)d条消息标为已读") % {"n": n})
     return redirect("emergency:inbox")
+
+
+class PreferenceForm(forms.ModelForm):
+    muted = forms.MultipleChoiceField(
+        label=gettext_lazy("这些类别不发邮件"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = MessagePreference
+        fields = ["email", "muted"]
+        widgets = {"email": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["muted"].choices = sorted(notifications.kind_labels().items(), key=lambda kv: str(kv[1]))
+
+
+@login_required
+def message_settings(request):
+    """How the user's messages reach them by e-mail (the inbox always has them all)."""
+    preference = MessagePreference.objects.filter(user=request.user).first() or MessagePreference(user=request.user)
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("已保存消息设置"))
+        return redirect("emergency:inbox")
+    return render(request, "emergency/message_settings.html", {"form": form})
 
 
 # ---- channels -----------------------------------------------------------------------------------

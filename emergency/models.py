@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
@@ -772,7 +773,7 @@ class Delivery(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     key = models.CharField(max_length=200)
-    text = models.CharField(max_length=500)
+    text = models.TextField()  # a digest holds a day's messages
     url = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -796,3 +797,28 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.channel or self.recipient}"
+
+
+class EmailChoice(models.TextChoices):
+    EACH = "each", _("每条消息发一封")
+    DIGEST = "digest", _("每天汇总成一封")
+    NONE = "none", _("不发邮件")
+
+
+class MessagePreference(models.Model):
+    """How a person wants their messages by e-mail: each, a daily digest, or none, and the kinds
+    they do not want mailed at all. The inbox always has everything."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_preference")
+    email = models.CharField(_("邮件提醒"), max_length=10, choices=EmailChoice.choices, default=EmailChoice.EACH)
+    muted = ArrayField(models.CharField(max_length=40), verbose_name=_("不发邮件的消息类别"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("消息设置")
+        verbose_name_plural = pgettext_lazy("plural", "消息设置")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_email_display()}"
+
+    def mails(self, kind: str) -> bool:
+        return self.email == EmailChoice.EACH and kind not in self.muted

@@ -25,11 +25,23 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .celery import app
-from .models import Channel, ChannelKind, Delivery, DeliveryStatus, Message, Organization, Role, User
+from .models import (
+    Channel,
+    ChannelKind,
+    Delivery,
+    DeliveryStatus,
+    EmailChoice,
+    Message,
+    MessagePreference,
+    Organization,
+    Role,
+    User,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +123,10 @@ def notify(kind: str, notices: Iterable[Notice]) -> int:
     if not notices:
         return 0
     reached = audience(notices)
+    preferences = {
+        p.user_id: p
+        for p in MessagePreference.objects.filter(user__in={u.pk for people in reached.values() for u in people})
+    }
     channels: dict[int, list[Channel]] = defaultdict(list)
     for channel in Channel.objects.filter(organization_id__in={n.unit.pk for n in notices}, is_active=True):
         channels[channel.organization_id].append(channel)
@@ -118,7 +134,8 @@ def notify(kind: str, notices: Iterable[Notice]) -> int:
     for i, n in enumerate(notices):
         for user in reached[i]:
             messages.append(Message(recipient=user, kind=kind, text=n.text, url=n.url, organization=n.unit, key=n.key))
-            if user.email and settings.EMAIL_HOST:
+            preference = preferences.get(user.pk, MessagePreference())
+            if user.email and settings.EMAIL_HOST and preference.mails(kind):
                 outgoing.append(Delivery(recipient=user, key=n.key, text=n.text, url=n.url))
         outgoing += [Delivery(channel=c, key=n.key, text=n.text, url=n.url) for c in channels[n.unit.pk]]
     keys = {n.key for n in notices}
@@ -174,7 +191,31 @@ def send_reminders(day: datetime.date | None = None, dry_run: bool = False) -> l
     if not dry_run:
         for kind in reminders:
             notify(kind, [n for r, n in due if r.kind == kind])
+        queue_digests(day)
     return due
+
+
+@transaction.atomic
+def queue_digests(day: datetime.date) -> int:
+    """One e-mail a day to each person who asked for a digest: their messages of the last day not
+    yet read and not of a kind they muted, once per person and day."""
+    if not settings.EMAIL_HOST:
+        return 0
+    since = timezone.now() - datetime.timedelta(days=1)
+    outgoing = []
+    for preference in MessagePreference.objects.filter(email=EmailChoice.DIGEST).select_related("user"):
+        user = preference.user
+        lines = list(
+            Message.objects.filter(recipient=user, created_at__gte=since, read_at__isnull=True)
+            .exclude(kind__in=preference.muted)
+            .values_list("text", flat=True)
+        )
+        if lines and user.email and user.is_active:
+            text = _("%(n)d条新消息：") % {"n": len(lines)} + "\n" + "\n".join(f"- {line}" for line in lines)
+            outgoing.append(Delivery(recipient=user, key=f"digest:{day}", text=text, url=reverse("emergency:inbox")))
+    Delivery.objects.bulk_create(outgoing, ignore_conflicts=True)
+    transaction.on_commit(queue_delivery, robust=True)
+    return len(outgoing)
 
 
 # ---- delivery ---------------------------------------------------------------------------------
@@ -223,7 +264,7 @@ def post_to_robot(channel: Channel, text: str, url: str) -> None:
 def send_mail_to(address: str, text: str, url: str) -> None:
     try:
         send_mail(
-            subject=f"[{_('应急管理工作台')}] {text[:60]}",
+            subject=f"[{_('应急管理工作台')}] {text.splitlines()[0][:60]}",
             message=f"{text}\n\n{absolute(url)}",
             from_email=None,
             recipient_list=[address],

@@ -56,6 +56,7 @@ core = [
     path("inbox/", inbox_views.inbox, name="inbox"),
     path("inbox/badge/", inbox_views.inbox_badge, name="inbox_badge"),
     path("inbox/read-all/", inbox_views.inbox_read_all, name="inbox_read_all"),
+    path("inbox/settings/", inbox_views.message_settings, name="message_settings"),
     path("inbox/<int:pk>/", inbox_views.message_open, name="message_open"),
     path("channels/", inbox_views.channel_list, name="channel_list"),
     path("channels/add/", inbox_views.channel_edit, name="channel_add"),

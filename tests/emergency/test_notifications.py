@@ -232,3 +232,25 @@ def test_whoever_started_a_summary_hears_when_it_is_done(personas):
     (told,) = Message.objects.filter(recipient=personas.city_staff)
     assert told.text == f"{run}已编制完成" and told.url == run.get_absolute_url()
     assert told.kind == "job_finished" and not Message.objects.exclude(pk=told.pk).exists()
+
+
+def test_a_digest_instead_of_single_mails_and_muted_kinds_are_not_mailed(client, personas, smtp_server):  # noqa: F811
+    from emergency.models import MessagePreference
+
+    officer = personas.officer_a
+    officer.email = "officer@school.example"
+    officer.save()
+    client.force_login(officer)
+    saved = client.post(reverse("emergency:message_settings"), {"email": "digest", "muted": ["job_finished"]})
+    assert saved.status_code == 302
+    assert MessagePreference.objects.get(user=officer).muted == ["job_finished"]
+    notifications.notify("test", [notice(personas.tree.school_a1, key="a"), notice(personas.tree.school_a1, key="b")])
+    notifications.notify("job_finished", [notice(personas.tree.school_a1, key="c", text="导入完成")])
+    notifications.deliver_pending()
+    assert smtp_server.messages == []  # nothing one by one
+    notifications.queue_digests(timezone.localdate())
+    notifications.queue_digests(timezone.localdate())  # the beat ran twice
+    notifications.deliver_pending()
+    (mail,) = [m for _to, m in smtp_server.messages]
+    body = mail.get_content()
+    assert "2条新消息" in mail["Subject"] and body.count("整改期限") == 2 and "导入完成" not in body
