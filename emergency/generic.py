@@ -24,7 +24,7 @@ from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.forms.utils import flatatt
 from django.http import HttpResponse, HttpResponseRedirect
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import Resolver404, URLPattern, path, resolve, reverse
 from django.utils import formats, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html, format_html_join, strip_tags
@@ -38,7 +38,7 @@ from pghistory.models import Events
 
 from . import registry
 from .excel import XLSX_CONTENT_TYPE, SheetSpec, workbook_bytes
-from .models import Attachment, Organization, OrganizationKind, User
+from .models import Attachment, Organization, OrganizationKind, User, url_name
 from .queries import YearField
 from .text import CheckedTextMixin
 
@@ -120,31 +120,56 @@ class ScopedMixin(LoginRequiredMixin):
         return context
 
     def action_urls(self) -> dict[str, str]:
-        """The pages this model has and the user may open (a read-only model has no add or edit
-        page; a leader none that writes), by action."""
+        """The pages `record_urls` made for this model that the user may open (a read-only model
+        has no add or edit page; a leader none that writes), by action."""
         obj = getattr(self, "object", None)
         urls = {}
-        for action, needs_pk in (
-            ("list", False),
-            ("add", False),
-            ("detail", True),
-            ("edit", True),
-            ("delete", True),
-            ("history", True),
-        ):
+        for action in record_pages.get(self.model, ()):
+            needs_pk = action in OBJECT_ACTIONS
             if needs_pk and (obj is None or obj.pk is None):
                 continue
-            try:
-                url = permitted_url(self.request.user, url_name(self.model, action), *([obj.pk] if needs_pk else []))
-            except NoReverseMatch:
-                continue
+            url = permitted_url(self.request.user, url_name(self.model, action), *([obj.pk] if needs_pk else []))
             if url is not None:
                 urls[action] = url
         return urls
 
 
-def url_name(model: type[models.Model], action: str) -> str:
-    return f"{model._meta.app_label}:{model._meta.model_name}_{action}"
+# The record pages of the naming convention, in the order their URLs are listed, and their routes.
+RECORD_ROUTES = {
+    "list": "",
+    "add": "add/",
+    "detail": "<int:pk>/",
+    "edit": "<int:pk>/edit/",
+    "delete": "<int:pk>/delete/",
+    "history": "<int:pk>/history/",
+}
+OBJECT_ACTIONS = {"detail", "edit", "delete", "history"}
+# The actions `record_urls` gave each model: the pages `action_urls` offers, and no other.
+record_pages: dict[type[models.Model], tuple[str, ...]] = {}
+
+
+def record_urls(prefix: str = "", **views) -> list[URLPattern]:
+    """A model's record pages under `prefix`, from its view classes by action (list, add, detail,
+    edit, delete, history; the `edit` view adds too unless `add` is given), each named
+    `<model>_<action>`, so that under its app's namespace it is `url_name(model, action)`."""
+    if "edit" in views:
+        views.setdefault("add", views["edit"])
+    if unknown := set(views) - set(RECORD_ROUTES):
+        raise ValueError(f"no record page for {sorted(unknown)}")
+    models_named = {view.model for view in views.values() if hasattr(view, "model")}
+    if len(models_named) != 1:
+        raise ValueError(f"record_urls takes the views of one model, not {models_named or 'none'}")
+    model = models_named.pop()
+    actions = tuple(action for action in RECORD_ROUTES if action in views)
+    record_pages[model] = actions
+    return [
+        path(
+            prefix + RECORD_ROUTES[action],
+            views[action].as_view() if isinstance(views[action], type) else views[action],
+            name=f"{model._meta.model_name}_{action}",
+        )
+        for action in actions
+    ]
 
 
 # ---- forms ------------------------------------------------------------------------------------

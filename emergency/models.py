@@ -281,6 +281,11 @@ class User(AbstractUser):
         return self.organization_id is not None and org.path.startswith(self.organization.path)
 
 
+def url_name(model: type[models.Model], action: str) -> str:
+    """The name of a model's record page (generic.record_urls makes them): `<app>:<model>_<action>`."""
+    return f"{model._meta.app_label}:{model._meta.model_name}_{action}"
+
+
 class RecordQuerySet(models.QuerySet):
     def visible_to(self, user) -> RecordQuerySet:
         """The only door to records: every view, export, chart and summary goes through it."""
@@ -333,7 +338,7 @@ class Record(models.Model):
         abstract = True
 
     def get_absolute_url(self) -> str:
-        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
+        return reverse(url_name(type(self), "detail"), args=[self.pk])
 
     def change_refusal(self) -> str | None:
         """Why this record is no longer changed by anyone, its files included (None: it may be)."""

@@ -55,6 +55,7 @@ from .models import (
     OrganizationKind,
     Role,
     placement_error,
+    url_name,
 )
 from .storage import StorageUnavailable
 from .tables import DocumentTable, LeadershipGroupTable, OrganizationTable
@@ -494,8 +495,7 @@ def import_job(request, pk):
 
 
 def _list_url(spec) -> str:
-    meta = spec.model._meta
-    return reverse(f"{meta.app_label}:{meta.model_name}_list")
+    return reverse(url_name(spec.model, "list"))
 
 
 @login_required
