@@ -32,9 +32,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from .excel import SheetSpec, workbook_bytes
 from .generic import OrganizationCodeField, RecordForm
 from .imports import CellError, Column, ImportContext, ImportSpec, Row, insert_rows, update_rows
-from .models import Organization, OrganizationKind, Role, User
-
-NOT_A_MANAGER = _lazy("只有系统管理员和教育局工作人员可以管理账号")
+from .models import NOT_A_MANAGER, Organization, OrganizationKind, Role, User
 
 # Letters and digits that cannot be mistaken for one another when read off a printed sheet.
 PASSWORD_CHARACTERS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 (an alphabet)

@@ -38,7 +38,7 @@ from pghistory.models import Events
 
 from . import registry
 from .excel import XLSX_CONTENT_TYPE, SheetSpec, workbook_bytes
-from .models import Attachment, Organization, OrganizationKind, User, url_name
+from .models import Attachment, Organization, OrganizationKind, User, read_only_refusal, url_name
 from .queries import YearField
 from .text import CheckedTextMixin
 
@@ -47,11 +47,6 @@ from .text import CheckedTextMixin
 
 def scoped(queryset: models.QuerySet, user: User) -> models.QuerySet:
     return queryset.visible_to(user)
-
-
-def writer_refusal(user: User, **kwargs) -> str | None:
-    """Leaders read only: the first rule of every page that writes."""
-    return None if user.can_write else _("局领导账号只能查看，不能修改记录")
 
 
 def refuses(rule):
@@ -69,6 +64,27 @@ def refuses(rule):
         return checked
 
     return decorate
+
+
+def page_write_refusal(model: type[models.Model], user: User, url_kwargs: dict) -> str | None:
+    """The write rule of `model` for a page that writes, before it looks its record up: a new
+    record where the URL names none, any record where it does (`WriteRule.write_refusal`)."""
+    return model._default_manager.write_refusal(user, None if "pk" in url_kwargs else model())
+
+
+def require_write(user: User, record: models.Model) -> None:
+    """403 with the write rule's reason where `user` may not write `record` (unsaved: add it)."""
+    if reason := type(record)._default_manager.write_refusal(user, record):
+        raise PermissionDenied(reason)
+
+
+def writes_to(model: type[models.Model]):
+    """A function view that writes records of `model`, refused to whom the model's write rule refuses."""
+
+    def rule(user: User, **kwargs) -> str | None:
+        return page_write_refusal(model, user, kwargs)
+
+    return refuses(rule)
 
 
 def permitted_url(user: User, name: str, *args) -> str | None:
@@ -91,8 +107,15 @@ class ScopedMixin(LoginRequiredMixin):
 
     @classmethod
     def refusal(cls, user: User, **kwargs) -> str | None:
-        """Why `user` may not use this page (None: they may); `kwargs` are the URL's (no pk: adding)."""
-        return writer_refusal(user) if cls.writes else None
+        """Why `user` may not use this page (None: they may): the model's write rule for a page
+        that writes (the record itself is asked once it is looked up, `checked_object`)."""
+        return page_write_refusal(cls.model, user, kwargs) if cls.writes else None
+
+    def checked_object(self, obj):
+        """The record a writing page changes, refused (403) where the write rule refuses it."""
+        if obj is not None and (reason := self.model._default_manager.write_refusal(self.request.user, obj)):
+            raise PermissionDenied(reason)
+        return obj
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and (reason := self.refusal(request.user, **kwargs)):
@@ -114,7 +137,7 @@ class ScopedMixin(LoginRequiredMixin):
             meta=meta,
             verbose_name=meta.verbose_name,
             verbose_name_plural=meta.verbose_name_plural,
-            can_write=self.request.user.can_write,
+            can_write=meta.model._default_manager.write_refusal(self.request.user) is None,
             urls=self.action_urls(),
         )
         return context
@@ -342,20 +365,17 @@ def content_disposition(filename: str) -> str:
 attachment_panels: dict[type[models.Model], tuple[tuple[str, str], ...]] = {}
 
 
-def record_editable(record, user) -> bool:
-    return type(record).objects.editable_by(user).filter(pk=record.pk).exists()
-
-
 def attachment_delete_refusal(user, record) -> str | None:
     """Why `user` may not delete the files of `record` (None: they may): the delete view's rule and
     the 删除 beside each file on the record's page."""
-    if reason := writer_refusal(user):
-        return reason
     if record is None:
-        return None
-    if not record_editable(record, user):
+        return read_only_refusal(user)
+    manager = type(record)._default_manager
+    if reason := manager.write_refusal(user, record):
+        return reason
+    if not manager.editable_by(user).filter(pk=record.pk).exists():
         return _("只有记录所属单位及其上级可以删除附件")
-    return record.change_refusal()
+    return None
 
 
 class RecordDetailView(ScopedMixin, generic.DetailView):
@@ -389,7 +409,7 @@ class RecordDetailView(ScopedMixin, generic.DetailView):
                 value = formats.date_format(value)
             rows.append((field.verbose_name, value))
         context["field_rows"] = rows
-        if self.request.user.can_write:
+        if context["can_write"]:
             actions = registry.record_actions.get(obj._meta.label_lower, [])
             context["record_actions"] = [(action, action.url(obj)) for action in actions]
         if self.attachment_kinds:
@@ -416,7 +436,7 @@ class RecordEditView(ScopedMixin, generic.UpdateView):
     def get_object(self, queryset=None):
         if "pk" not in self.kwargs:
             return None
-        return super().get_object(queryset)
+        return self.checked_object(super().get_object(queryset))
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -433,8 +453,8 @@ class RecordEditView(ScopedMixin, generic.UpdateView):
                 obj.updated_by = user
             obj.save()
             form.save_m2m()
-            # A form may move a record; it must not leave the user's scope by doing so.
-            if not self.get_queryset().filter(pk=obj.pk).exists():
+            # A form may move a record; it must not leave what the user may change by doing so.
+            if not self.model._default_manager.editable_by(user).filter(pk=obj.pk).exists():
                 transaction.set_rollback(True)
                 raise PermissionDenied(_("不能把记录改到您的管辖范围以外"))
         self.object = obj
@@ -445,6 +465,9 @@ class RecordEditView(ScopedMixin, generic.UpdateView):
 class RecordDeleteView(ScopedMixin, generic.DeleteView):
     action = "confirm_delete"
     writes = True
+
+    def get_object(self, queryset=None):
+        return self.checked_object(super().get_object(queryset))
 
     def get_success_url(self):
         return reverse(url_name(self.model, "list"))

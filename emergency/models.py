@@ -46,6 +46,38 @@ def track_history(model: type[models.Model] | None = None, *, exclude: tuple[str
     return track(model) if model is not None else track
 
 
+# The work a leader is refused, as the one message of that reason names it (read_only_refusal); a
+# model names its own in `written_as` (a summary is compiled, an import imported).
+CHANGE_RECORDS = pgettext_lazy("refused", "修改记录")
+
+
+def read_only_refusal(user, work=CHANGE_RECORDS) -> str | None:
+    """Leaders read only: why `user` may do no `work` at all (None: they may write). The one
+    message of this reason, naming the work refused."""
+    if user.is_authenticated and user.can_write:
+        return None
+    return gettext("局领导账号只能查看，不能%(work)s") % {"work": work}
+
+
+class WriteRule:
+    """The one door for writing, beside `visible_to` for reading, on every queryset a page writes
+    through. `write_refusal(user, record)` says why `user` may not write (None: they may): any
+    record of the model (`record` None: a page before it has looked one up, a list's buttons), a
+    new one (unsaved), or that one (saved: change or delete it); `editable_by(user)` holds the
+    records they may change. Views, forms, buttons and menus all ask it; a model's queryset
+    overrides it to add its own reasons, each with its one message."""
+
+    def editable_by(self, user):
+        return self.visible_to(user) if user.can_write else self.none()
+
+    def write_refusal(self, user, record=None) -> str | None:
+        if reason := read_only_refusal(user, getattr(self.model, "written_as", CHANGE_RECORDS)):
+            return reason
+        if record is not None and record.pk is not None and (refusal := getattr(record, "change_refusal", None)):
+            return refusal()
+        return None
+
+
 class OrganizationKind(models.TextChoices):
     CITY = "city", _("市教育局")
     DISTRICT = "district", _("区县教育局")
@@ -65,7 +97,7 @@ class Stage(models.TextChoices):
     SPECIAL = "special", _("特殊教育学校")
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(WriteRule, models.QuerySet):
     def visible_to(self, user) -> OrganizationQuerySet:
         """The organisations in the user's subtree: their own and everything below it."""
         if not user.is_authenticated:
@@ -75,6 +107,12 @@ class OrganizationQuerySet(models.QuerySet):
         if user.organization_id is None:
             return self.none()
         return self.filter(path__startswith=user.organization.path)
+
+    def write_refusal(self, user, record=None) -> str | None:
+        """Bureaus make organisations; a school officer keeps their own school's details."""
+        if record is not None and record.pk is None and user.role == Role.SCHOOL_OFFICER:
+            return gettext("学校填报员不能新建单位")
+        return super().write_refusal(user, record)
 
     def subtree_of(self, org: Organization) -> OrganizationQuerySet:
         return self.filter(path__startswith=org.path)
@@ -205,7 +243,10 @@ GRANTABLE_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
-class UserQuerySet(models.QuerySet):
+NOT_A_MANAGER = _("只有系统管理员和教育局工作人员可以管理账号")
+
+
+class UserQuerySet(WriteRule, models.QuerySet):
     def visible_to(self, user) -> UserQuerySet:
         """The accounts a user manages: in their subtree and holding a role they may give."""
         if not user.is_authenticated or not user.grantable_roles:
@@ -219,6 +260,12 @@ class UserQuerySet(models.QuerySet):
             role__in=user.grantable_roles,
             is_superuser=False,
         )
+
+    def write_refusal(self, user, record=None) -> str | None:
+        """Accounts are managed by whoever may give a role (administrators and bureau staff)."""
+        if not user.grantable_roles:
+            return str(NOT_A_MANAGER)
+        return super().write_refusal(user, record)
 
     def awaiting_first_password(self) -> UserQuerySet:
         """Active accounts with no usable password yet: those an import created."""
@@ -286,7 +333,7 @@ def url_name(model: type[models.Model], action: str) -> str:
     return f"{model._meta.app_label}:{model._meta.model_name}_{action}"
 
 
-class RecordQuerySet(models.QuerySet):
+class RecordQuerySet(WriteRule, models.QuerySet):
     def visible_to(self, user) -> RecordQuerySet:
         """The only door to records: every view, export, chart and summary goes through it."""
         if not user.is_authenticated:
@@ -300,7 +347,7 @@ class RecordQuerySet(models.QuerySet):
     def editable_by(self, user) -> RecordQuerySet:
         """Records the user may change or attach files to: their own subtree, even where a model's
         visible_to is wider (a campaign or schedule from above is read below, never changed)."""
-        return RecordQuerySet.visible_to(self, user)
+        return RecordQuerySet.visible_to(self, user) if user.can_write else self.none()
 
     def in_subtree(self, org: Organization) -> RecordQuerySet:
         return self.filter(organization__path__startswith=org.path)
@@ -565,6 +612,7 @@ class ImportJob(BackgroundJob):
     applied_at = models.DateTimeField(_("写入时间"), null=True, blank=True)
 
     message_field = "message"
+    written_as = pgettext_lazy("refused", "导入")
 
     class Meta(BackgroundJob.Meta):
         verbose_name = _("导入任务")
@@ -620,6 +668,7 @@ class SummaryRun(BackgroundJob):
     )
 
     message_field = "error"
+    written_as = pgettext_lazy("refused", "编制总结")
 
     class Meta(BackgroundJob.Meta):
         verbose_name = _("年度总结")
@@ -648,7 +697,13 @@ class SummaryRun(BackgroundJob):
         return {f["key"]: f for f in self.figures}
 
 
-class ChoiceSynonymQuerySet(models.QuerySet):
+class ChoiceSynonymQuerySet(WriteRule, models.QuerySet):
+    def write_refusal(self, user, record=None) -> str | None:
+        """The synonyms are one table for the whole deployment, kept by its administrators."""
+        if not (user.is_authenticated and user.sees_everything):
+            return gettext("只有系统管理员可以修改选项同义词")
+        return super().write_refusal(user, record)
+
     def for_kind(self, kind: str) -> dict[str, dict[str, str]]:
         """An import kind's synonyms in one query, as the import reads them: field → {synonym: value}."""
         from .imports import normalize  # imports.py builds on these models

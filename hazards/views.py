@@ -31,8 +31,9 @@ from emergency.generic import (
     RecordHistoryView,
     RecordListView,
     history_source,
+    require_write,
 )
-from emergency.models import AttachmentKind, Organization, OrganizationKind, Role
+from emergency.models import AttachmentKind, Organization
 from emergency.registry import HomeItem, Period, organisation_filter
 from emergency.summary import child_code
 
@@ -56,9 +57,11 @@ from .models import (
     HazardTransition,
     InspectionCampaign,
     TransitionRefused,
+    follows_units_below,
     is_owner_side,
     is_reviewer,
     local_today,
+    rectification_refusal,
 )
 from .tables import HazardNoticeTable, HazardTable, InspectionCampaignTable, SupervisionTable
 
@@ -87,13 +90,12 @@ class InspectionCampaignDetail(RecordDetailView):
         context["field_rows"][0] = (_("组织单位"), campaign.organization)
         context["scope"] = sorted(campaign.scope.all(), key=lambda o: o.path)
         context["signoffs"] = list(campaign.signoffs.select_related("department")) if campaign.kind == "joint" else []
-        context["can_manage"] = (
-            user.can_write and InspectionCampaign.objects.editable_by(user).filter(pk=campaign.pk).exists()
-        )
+        context["can_manage"] = InspectionCampaign.objects.write_refusal(user, campaign) is None
         context.update(campaign_progress(campaign, user))
         org = user.organization
         # The units asked to inspect report; the organiser itself has nothing to report to itself.
-        if org is not None and user.can_write and org != campaign.organization and campaign.covers(org):
+        reports = CampaignReport.objects.write_refusal(user) is None
+        if org is not None and reports and org != campaign.organization and campaign.covers(org):
             context["own_report"] = campaign.reports.filter(organization=org).first()
             context["report_form"] = CampaignReportForm(initial={"reported_on": local_today()})
         context["signoff_form"] = SignoffForm(initial={"signed_on": local_today()})
@@ -156,27 +158,12 @@ def campaign_progress(campaign: InspectionCampaign, user) -> dict:
     return {"progress_rows": rows, "progress": totals, "viewpoint": viewpoint}
 
 
-class CampaignObjectMixin:
-    """A campaign organised above the user is visible to them but changed only by its organiser."""
-
-    def get_queryset(self):
-        return InspectionCampaign.objects.editable_by(self.request.user)
-
-    def get_object(self, queryset=None):
-        if "pk" not in self.kwargs:
-            return None
-        campaign = get_object_or_404(InspectionCampaign.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
-        if not self.get_queryset().filter(pk=campaign.pk).exists():
-            raise PermissionDenied(_("只有组织单位可以修改或删除排查行动"))
-        return campaign
-
-
-class InspectionCampaignEdit(CampaignObjectMixin, RecordEditView):
+class InspectionCampaignEdit(RecordEditView):
     model = InspectionCampaign
     form_class = InspectionCampaignForm
 
 
-class InspectionCampaignDelete(CampaignObjectMixin, RecordDeleteView):
+class InspectionCampaignDelete(RecordDeleteView):
     model = InspectionCampaign
 
 
@@ -190,8 +177,7 @@ def campaign_report(request, pk):
     """A unit reports it has carried out the campaign's inspection (again: corrects its report)."""
     campaign = get_object_or_404(InspectionCampaign.objects.visible_to(request.user), pk=pk)
     user, org = request.user, request.user.organization
-    if not user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看"))
+    require_write(user, CampaignReport())
     if org is None or org == campaign.organization or not campaign.covers(org):
         messages.error(request, _("本单位不在排查行动“%(c)s”的范围内") % {"c": campaign})
         return redirect(campaign)
@@ -222,11 +208,7 @@ def campaign_signoff(request, pk):
         pk=pk,
     )
     campaign = signoff.campaign
-    if (
-        not request.user.can_write
-        or not InspectionCampaign.objects.editable_by(request.user).filter(pk=campaign.pk).exists()
-    ):
-        raise PermissionDenied(_("只有组织单位可以登记部门会签"))
+    require_write(request.user, campaign)
     form = SignoffForm(request.POST)
     if form.is_valid():
         signoff.signed_by, signoff.signed_on = form.cleaned_data["signed_by"], form.cleaned_data["signed_on"]
@@ -268,8 +250,9 @@ class HazardDetail(RecordDetailView):
         context["transitions"] = hazard.transitions.select_related("user")
         notices = list(hazard.notices.select_related("issuer", "acknowledged_by"))
         context["notices"] = notices
-        context["can_acknowledge"] = user.can_write and is_owner_side(user, hazard.organization)
-        context["can_supervise"] = user.can_write and is_reviewer(user, hazard.organization) and not hazard.is_closed
+        loop_open = rectification_refusal(user) is None
+        context["can_acknowledge"] = loop_open and is_owner_side(user, hazard.organization)
+        context["can_supervise"] = loop_open and is_reviewer(user, hazard.organization) and not hazard.is_closed
         context["notice_form"] = NoticeForm()
         context["acknowledge_form"] = AcknowledgeForm()
         context["is_overdue"] = hazard.is_overdue
@@ -278,17 +261,7 @@ class HazardDetail(RecordDetailView):
         return context
 
 
-class ClosedHazardIsFinal:
-    """A closed (销号) hazard is the record of work done: it is no longer changed or deleted."""
-
-    def get_object(self, queryset=None):
-        hazard = super().get_object(queryset)
-        if hazard is not None and (reason := hazard.change_refusal()):
-            raise PermissionDenied(reason)
-        return hazard
-
-
-class HazardEdit(ClosedHazardIsFinal, RecordEditView):
+class HazardEdit(RecordEditView):
     model = Hazard
     form_class = HazardForm
 
@@ -315,7 +288,7 @@ class HazardEdit(ClosedHazardIsFinal, RecordEditView):
         return response
 
 
-class HazardDelete(ClosedHazardIsFinal, RecordDeleteView):
+class HazardDelete(RecordDeleteView):
     model = Hazard
 
 
@@ -332,8 +305,8 @@ def hazard_transition(request, pk, action):
     if action not in STEPS:
         raise Http404
     hazard = get_object_or_404(Hazard.objects.visible_to(request.user).select_related("organization"), pk=pk)
-    if not request.user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看，不能办理隐患整改"))
+    if reason := rectification_refusal(request.user):
+        raise PermissionDenied(reason)
     form = ActionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -391,8 +364,8 @@ def notice_add(request, pk):
     """An upper level issues a supervision notice (督办通知) to the hazard's organisation."""
     hazard = get_object_or_404(Hazard.objects.visible_to(request.user).select_related("organization"), pk=pk)
     user = request.user
-    if not user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看"))
+    if reason := rectification_refusal(user):
+        raise PermissionDenied(reason)
     if not is_reviewer(user, hazard.organization) or hazard.organization_id == user.organization_id:
         messages.error(request, _("只有上级教育局的工作人员可以督办"))
         return redirect(hazard)
@@ -445,8 +418,8 @@ def notice_acknowledge(request, pk):
         HazardNotice.objects.visible_to(request.user).select_related("organization", "hazard"), pk=pk
     )
     user = request.user
-    if not user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看"))
+    if reason := rectification_refusal(user):
+        raise PermissionDenied(reason)
     if not is_owner_side(user, notice.organization):
         messages.error(request, _("只有责任单位（%(o)s）可以签收") % {"o": notice.organization})
     elif notice.acknowledged_at is not None:
@@ -484,7 +457,7 @@ def home_panel(user) -> list[HomeItem]:
     mine = urlencode({**organisation_filter(org), "below": "false"})
     theirs = urlencode({**organisation_filter(org), "below": "true"})
     items = []
-    if user.organization is not None and user.role in (Role.SCHOOL_OFFICER, Role.STAFF):
+    if user.organization is not None and is_owner_side(user, user.organization):
         notices = HazardNotice.objects.filter(organization=org).still_open()
         n = notices.aggregate(
             supervision=Count("id", filter=Q(kind=NoticeKind.SUPERVISION)),
@@ -497,7 +470,7 @@ def home_panel(user) -> list[HomeItem]:
             HomeItem(_("本单位未销号隐患"), counts["own_open"], f"{hazards}?{mine}&still_open=true"),
         ]
     items.append(HomeItem(overdue.name, counts["overdue"], overdue.url(org, period), "danger"))
-    if user.role != Role.SCHOOL_OFFICER and org.kind != OrganizationKind.SCHOOL:
+    if follows_units_below(user, org):
         items += [
             HomeItem(
                 _("下级单位待复查隐患"), counts["review"], f"{hazards}?{theirs}&status={HazardStatus.REVIEW}", "info"
