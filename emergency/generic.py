@@ -2,7 +2,8 @@
 
 Scope is applied here, once: every queryset goes through `visible_to(user)` before an object is
 looked up (so out of scope is a 404), every form field that points at records or organisations
-is restricted to the user's scope, and leaders (read-only) get 403 on anything that writes.
+is restricted to the user's scope, and every page that writes asks the model's write rule
+(`WriteRule` in models.py), refusing with its reason (403): leaders read only.
 
 Templates default to `<app>/<model>_<action>.html` and fall back to `generic/object_<action>.html`."""
 
@@ -113,8 +114,8 @@ class ScopedMixin(LoginRequiredMixin):
 
     def checked_object(self, obj):
         """The record a writing page changes, refused (403) where the write rule refuses it."""
-        if obj is not None and (reason := self.model._default_manager.write_refusal(self.request.user, obj)):
-            raise PermissionDenied(reason)
+        if obj is not None:
+            require_write(self.request.user, obj)
         return obj
 
     def dispatch(self, request, *args, **kwargs):
@@ -365,16 +366,17 @@ def content_disposition(filename: str) -> str:
 attachment_panels: dict[type[models.Model], tuple[tuple[str, str], ...]] = {}
 
 
-def attachment_delete_refusal(user, record) -> str | None:
-    """Why `user` may not delete the files of `record` (None: they may): the delete view's rule and
-    the 删除 beside each file on the record's page."""
+def attachment_refusal(user, record) -> str | None:
+    """Why `user` may not add or delete the files of `record` (None: they may): the record's write
+    rule, within the owner's subtree even where the record is read more widely. The upload and
+    delete views' rule and the 删除 beside each file on the record's page."""
     if record is None:
         return read_only_refusal(user)
     manager = type(record)._default_manager
     if reason := manager.write_refusal(user, record):
         return reason
     if not manager.editable_by(user).filter(pk=record.pk).exists():
-        return _("只有记录所属单位及其上级可以删除附件")
+        return _("附件由记录所属单位及其上级管理")
     return None
 
 
@@ -419,9 +421,7 @@ class RecordDetailView(ScopedMixin, generic.DetailView):
                 content_type_id=content_type.pk,
                 attachments=Attachment.objects.filter(content_type=content_type, object_id=obj.pk),
                 # Asked once, and only when the record has files to offer 删除 beside.
-                may_delete_attachments=SimpleLazyObject(
-                    lambda: attachment_delete_refusal(self.request.user, obj) is None
-                ),
+                may_delete_attachments=SimpleLazyObject(lambda: attachment_refusal(self.request.user, obj) is None),
             )
         return context
 

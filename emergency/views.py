@@ -33,8 +33,8 @@ from .generic import (
     RecordForm,
     RecordHistoryView,
     RecordListView,
-    attachment_delete_refusal,
     attachment_panels,
+    attachment_refusal,
     content_disposition,
     excel_response,
     history_source,
@@ -382,10 +382,8 @@ def attachment_add(request, ct, pk):
     if kinds is None:
         raise Http404
     record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
-    if reason := model.objects.write_refusal(request.user, record):
+    if reason := attachment_refusal(request.user, record):
         raise PermissionDenied(reason)
-    if not model.objects.editable_by(request.user).filter(pk=record.pk).exists():
-        raise PermissionDenied(_("只有记录所属单位及其上级可以上传附件"))
     form = AttachmentForm(request.POST, request.FILES, kinds=kinds)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -420,7 +418,7 @@ def attachment_file(request, pk):
 def attachment_delete(request, pk):
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
     record = attachment.record
-    if reason := attachment_delete_refusal(request.user, record):
+    if reason := attachment_refusal(request.user, record):
         raise PermissionDenied(reason)
     attachment.delete()
     messages.success(request, _("已删除附件"))

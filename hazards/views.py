@@ -257,7 +257,7 @@ class HazardDetail(RecordDetailView):
         context["acknowledge_form"] = AcknowledgeForm()
         context["is_overdue"] = hazard.is_overdue
         context["status_colour"] = STATUS_BADGES.get(hazard.status, "secondary")
-        context["editable"] = hazard.change_refusal() is None
+        context["editable"] = Hazard.objects.write_refusal(user, hazard) is None
         return context
 
 
