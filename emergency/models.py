@@ -68,7 +68,7 @@ class WriteRule:
     overrides it to add its own reasons, each with its one message."""
 
     def editable_by(self, user):
-        return self.visible_to(user) if user.can_write else self.none()
+        return self.visible_to(user) if user.is_authenticated and user.can_write else self.none()
 
     def write_refusal(self, user, record=None) -> str | None:
         if reason := read_only_refusal(user, getattr(self.model, "written_as", CHANGE_RECORDS)):
@@ -347,7 +347,7 @@ class RecordQuerySet(WriteRule, models.QuerySet):
     def editable_by(self, user) -> RecordQuerySet:
         """Records the user may change or attach files to: their own subtree, even where a model's
         visible_to is wider (a campaign or schedule from above is read below, never changed)."""
-        return RecordQuerySet.visible_to(self, user) if user.can_write else self.none()
+        return RecordQuerySet.visible_to(self, user) if user.is_authenticated and user.can_write else self.none()
 
     def in_subtree(self, org: Organization) -> RecordQuerySet:
         return self.filter(organization__path__startswith=org.path)

@@ -260,7 +260,7 @@ STEPS = {
 RECTIFICATION = pgettext_lazy("refused", "办理隐患整改")
 
 
-def rectification_refusal(user, **kwargs) -> str | None:
+def rectification_refusal(user) -> str | None:
     """Leaders read only: the loop's rule before each step's own (`Hazard.refusal`)."""
     return read_only_refusal(user, RECTIFICATION)
 
