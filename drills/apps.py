@@ -1,6 +1,6 @@
-from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from emergency import areas
 
 STAGES = ["kindergarten", "primary", "junior", "senior", "nine_year", "complete", "vocational", "special"]
 BASIS = "教育部办公厅《中小学幼儿园应急疏散演练指南》（教基一厅〔2014〕2号）"
@@ -24,40 +24,23 @@ def seed_requirements(sender, **kwargs) -> None:
         )
 
 
-class DrillsConfig(AppConfig):
+class DrillsConfig(areas.AreaConfig):
     name = "drills"
     verbose_name = _("应急演练")
-
-    def ready(self) -> None:
-        from emergency import cache, registry
-        from emergency.dashboard import register_panel
-        from emergency.summary import register_section
-
-        from . import compliance, demo, summary
-        from .imports import DrillImport
-        from .models import Drill
-        from .views import home_panel
-
-        registry.register_area(
-            registry.Area(
-                "drills",
-                _("应急演练"),
-                "drills:drill_list",
-                links=(
-                    (_("全部演练"), "drills:drill_list"),
-                    (_("演练达标情况"), "drills:compliance"),
-                    (_("演练安排"), "drills:drillschedule_list"),
-                    (_("新增演练"), "drills:drill_add"),
-                ),
-            )
-        )
-        registry.register_import(DrillImport())
-        registry.register_dated(Drill, "held_on")
-        registry.register_demo("drills", demo.build)
-        registry.register_bench("drills", demo.Bench)
-        registry.register_home_panel(home_panel)
-        register_section("drills", summary.summarize)
-        register_panel("drills", summary.panel)
-        registry.register_figures(*summary.FIGURES)
-        cache.register("drill_compliance", compliance.build_compliance)
-        post_migrate.connect(seed_requirements, sender=self)
+    landing_url = "drills:drill_list"
+    menu = (
+        (_("全部演练"), "drills:drill_list"),
+        (_("演练达标情况"), "drills:compliance"),
+        (_("演练安排"), "drills:drillschedule_list"),
+        (_("新增演练"), "drills:drill_add"),
+    )
+    imports = ("imports.DrillImport",)
+    dated = (("Drill", "held_on"),)
+    demo = "demo.build"
+    bench = "demo.Bench"
+    home_items = "panels.home_items"
+    summary_section = "summary.summarize"
+    dashboard_panel = "summary.panel"
+    figures = "summary.FIGURES"
+    cached = (("drill_compliance", "compliance.build_compliance"),)
+    after_migrate = ("apps.seed_requirements",)

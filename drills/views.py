@@ -9,9 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -31,7 +29,6 @@ from emergency.generic import (
 )
 from emergency.models import AttachmentKind, Organization
 from emergency.queries import check_day
-from emergency.registry import HomeItem
 from emergency.tables import TupleRows
 from emergency.text import CheckedTextMixin
 from emergency.years import record_span
@@ -39,7 +36,7 @@ from emergency.years import record_span
 from .compliance import SchoolRow, Window, built_compliance
 from .filters import DrillFilter, DrillScheduleFilter
 from .forms import DrillForm, DrillScheduleForm
-from .models import Drill, DrillSchedule, ScheduledSchool, drill_held
+from .models import Drill, DrillSchedule, ScheduledSchool
 from .tables import ComplianceGroupTable, ComplianceSchoolTable, DrillScheduleTable, DrillTable
 
 # ---- drills -----------------------------------------------------------------------------------
@@ -345,25 +342,3 @@ def compliance_sheets(result, schools) -> list[SheetSpec]:
 
 
 # ---- home panel -------------------------------------------------------------------------------
-
-
-def home_panel(user) -> list[HomeItem]:
-    """Scheduled drills in the user's scope not yet held: open now or coming within 30 days, and
-    this year's whose window has passed. One aggregate query."""
-    if not user.sees_everything and user.organization_id is None:
-        return []
-    today = timezone.localdate()
-    targets = ScheduledSchool.objects.all()
-    if not user.sees_everything:
-        targets = targets.filter(organization__path__startswith=user.organization.path)
-    counts = targets.filter(~Exists(drill_held(OuterRef("organization"), "schedule__"))).aggregate(
-        open=Count(
-            "pk", filter=Q(schedule__deadline__gte=today, schedule__planned_on__lte=today + datetime.timedelta(30))
-        ),
-        late=Count("pk", filter=Q(schedule__deadline__lt=today, schedule__deadline__gte=today.replace(month=1, day=1))),
-    )
-    url = reverse("drills:drillschedule_list")
-    return [
-        HomeItem(_("演练安排中逾期未开展（本年度）"), counts["late"], f"{url}?year={today.year}", "danger"),
-        HomeItem(_("近期待开展的演练安排"), counts["open"], url, "info"),
-    ]

@@ -1,52 +1,26 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from emergency import areas
 
-class DutyConfig(AppConfig):
+
+class DutyConfig(areas.AreaConfig):
     name = "duty"
     verbose_name = _("值班与信息报送")
-
-    def ready(self) -> None:
-        from emergency import registry
-        from emergency.dashboard import register_panel
-        from emergency.summary import register_section
-
-        from . import conf, demo, panels, summary
-        from .choices import IncidentLevel, ShiftKind
-        from .imports import DutyShiftImport
-        from .models import DutyShift, Incident
-
-        registry.register_area(
-            registry.Area(
-                "duty",
-                _("值班与信息报送"),
-                "duty:dutyshift_list",
-                links=(
-                    (_("月度值班表"), "duty:roster_month"),
-                    (_("值班班次"), "duty:dutyshift_list"),
-                    (_("排班"), "duty:roster_build"),
-                    (_("值班覆盖检查"), "duty:coverage"),
-                    (_("值班记录"), "duty:dutylog_list"),
-                    (_("突发事件信息报送"), "duty:incident_list"),
-                ),
-            )
-        )
-        registry.register_import(DutyShiftImport())
-        registry.register_dated(DutyShift, "date")
-        registry.register_dated(Incident, "occurred_at")
-        registry.register_demo("duty", demo.build)
-        registry.register_bench("duty", demo.Bench)
-        register_section("duty", summary.summarize)
-        register_panel("duty", summary.panel)
-        registry.register_figures(*summary.FIGURES)
-        registry.register_rule(
-            _("班次时间"),
-            lambda: "；".join(f"{ShiftKind(k).label} {a:%H:%M}–{b:%H:%M}" for k, (a, b) in conf.shift_times().items()),
-        )
-        registry.register_rule(
-            _("事件初报时限"),
-            lambda: "；".join(
-                f"{IncidentLevel(k).label} {conf.describe_limit(v)}" for k, v in conf.report_limits().items()
-            ),
-        )
-        registry.register_home_panel(panels.home_items)
+    landing_url = "duty:dutyshift_list"
+    menu = (
+        (_("月度值班表"), "duty:roster_month"),
+        (_("值班班次"), "duty:dutyshift_list"),
+        (_("排班"), "duty:roster_build"),
+        (_("值班覆盖检查"), "duty:coverage"),
+        (_("值班记录"), "duty:dutylog_list"),
+        (_("突发事件信息报送"), "duty:incident_list"),
+    )
+    imports = ("imports.DutyShiftImport",)
+    dated = (("DutyShift", "date"), ("Incident", "occurred_at"))
+    demo = "demo.build"
+    bench = "demo.Bench"
+    home_items = "panels.home_items"
+    summary_section = "summary.summarize"
+    dashboard_panel = "summary.panel"
+    figures = "summary.FIGURES"
+    rules = ((_("班次时间"), "conf.describe_shift_times"), (_("事件初报时限"), "conf.describe_report_limits"))

@@ -70,3 +70,13 @@ def describe_limit(delta: datetime.timedelta) -> str:
     if minutes % 60:
         return _("%(n)d分钟") % {"n": minutes}
     return _("%(n)d小时") % {"n": minutes // 60}
+
+
+def describe_shift_times() -> str:
+    """The shift times in force, for the 规则设置 page."""
+    return "；".join(f"{ShiftKind(k).label} {a:%H:%M}–{b:%H:%M}" for k, (a, b) in shift_times().items())
+
+
+def describe_report_limits() -> str:
+    """The 初报 limits in force per level, for the 规则设置 page."""
+    return "；".join(f"{IncidentLevel(k).label} {describe_limit(v)}" for k, v in report_limits().items())

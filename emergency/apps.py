@@ -1,32 +1,27 @@
-from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import areas
 
-class EmergencyConfig(AppConfig):
+
+class EmergencyConfig(areas.AreaConfig):
+    """The core declares its own parts as an area does: the tree and the accounts, the leadership
+    group's figures and summary section, and the figure cache's values."""
+
     name = "emergency"
     verbose_name = _("应急管理工作台")
+    imports = ("organizations.OrganizationImport", "accounts.UserImport")
+    demo = "demo.build_leadership"
+    summary_section = "summary.summarize_organisation"
+    dashboard_panel = "dashboard.organisation_panel"
+    figures = "dashboard.ORGANISATION_FIGURES"
+    cached = (("dashboard", "dashboard.build_figures"), ("todo", "dashboard.build_todo"))
+    beat_jobs = (("sweep-jobs", "emergency.tasks.sweep_jobs", settings.JOB_LEASE_SECONDS / 2),)
 
     def ready(self) -> None:
-        from . import cache, registry
-        from .accounts import UserImport
-        from .dashboard import ORGANISATION_FIGURES, build_figures, build_todo, organisation_panel, register_panel
-        from .demo import build_leadership
-        from .organizations import OrganizationImport
-        from .summary import register_section, summarize_organisation
+        super().ready()
+        from . import cache
         from .tasks import refresh_figures
 
-        settings.CELERY_BEAT_SCHEDULE["sweep-jobs"] = {
-            "task": "emergency.tasks.sweep_jobs",
-            "schedule": settings.JOB_LEASE_SECONDS / 2,
-        }
-        registry.register_import(OrganizationImport())
-        registry.register_import(UserImport())
-        registry.register_demo("emergency", build_leadership)
-        register_section("emergency", summarize_organisation)
-        register_panel("emergency", organisation_panel)
-        registry.register_figures(*ORGANISATION_FIGURES)
-        cache.register("dashboard", build_figures)
-        cache.register("todo", build_todo)
         # The worker's task, given here: tasks imports the cache, so the cache must not import it.
         cache.register_refresher(refresh_figures)

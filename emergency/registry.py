@@ -1,5 +1,6 @@
-"""Where area apps plug into the core. Each app registers from its AppConfig.ready(); the core
-reads these lists and never imports an area app. Registration order is INSTALLED_APPS order."""
+"""Where area apps plug into the core. Each app declares what it offers on its AppConfig
+(`emergency.areas.AreaConfig`), whose ready() fills these lists; the core reads them and never
+imports an area app. Registration order is INSTALLED_APPS order."""
 
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ rules: list[tuple[str, Callable[[], Any]]] = []
 # (model, date field) of the records that date an area's activity: which years have records
 # (`emergency.years`) is read from them.
 dated_records: list[tuple[Any, str]] = []
+# name -> Celery beat entry ({"task": dotted task name, "schedule": seconds or crontab}).
+beat_jobs: dict[str, dict[str, Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,10 @@ def register_rule(label: str, value: Callable[[], Any]) -> None:
 def register_dated(model, date_field: str) -> None:
     if (model, date_field) not in dated_records:
         dated_records.append((model, date_field))
+
+
+def register_beat_job(name: str, task: str, schedule: Any) -> None:
+    beat_jobs[name] = {"task": task, "schedule": schedule}
 
 
 def todo_lines(user, *lines: tuple[str, str]) -> list[HomeItem]:

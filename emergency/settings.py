@@ -239,7 +239,6 @@ JOB_RESEND_SECONDS = envint("JOB_RESEND_SECONDS", "300")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}  # areas add their daily jobs in AppConfig.ready()
 
 # Upload limits; the import engine checks archives before it parses them.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))

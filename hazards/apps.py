@@ -1,6 +1,8 @@
-from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+
+from emergency import areas
+from emergency.registry import RecordAction
 
 FOCUS_PERIODS = [
     ("春节", ""),
@@ -28,55 +30,32 @@ def seed_managed_lists(sender, **kwargs) -> None:
         Department.objects.get_or_create(name=name, defaults={"sort_order": order})
 
 
-class HazardsConfig(AppConfig):
+class HazardsConfig(areas.AreaConfig):
     name = "hazards"
     verbose_name = _("隐患排查整治")
-
-    def ready(self) -> None:
-        from celery.schedules import crontab
-        from django.conf import settings
-
-        from drills.models import Drill
-        from emergency import registry
-        from emergency.dashboard import register_panel
-        from emergency.summary import register_section
-
-        from . import demo, summary, views
-        from .imports import HazardImport
-        from .models import Hazard, InspectionCampaign
-
-        registry.register_area(
-            registry.Area(
-                "hazards",
-                _("隐患排查"),
-                "hazards:hazard_list",
-                links=(
-                    (_("隐患"), "hazards:hazard_list"),
-                    (_("排查行动"), "hazards:inspectioncampaign_list"),
-                    (_("隐患督办"), "hazards:supervision"),
-                    (_("督办与提醒"), "hazards:hazardnotice_list"),
-                ),
-            )
-        )
-        registry.register_import(HazardImport())
-        registry.register_dated(Hazard, "found_on")
-        registry.register_dated(InspectionCampaign, "start_date")
-        registry.register_demo("hazards", demo.build)
-        registry.register_bench("hazards", demo.Bench)
-        register_section("hazards", summary.summarize)
-        register_panel("hazards", summary.panel)
-        registry.register_figures(*summary.FIGURES)
-        registry.register_home_panel(views.home_panel)
-        # On a drill's page: a hazard found in the drill is registered with the drill filled in.
-        registry.register_record_action(
-            Drill,
-            registry.RecordAction(
-                _("登记演练中发现的隐患"), "hazards:hazard_add", "drill", "report-hazard", style="outline-danger"
-            ),
-        )
-        post_migrate.connect(seed_managed_lists, sender=self)
-        # Early in the morning, so the day's home pages already show what became overdue.
-        settings.CELERY_BEAT_SCHEDULE["hazards-mark-overdue"] = {
-            "task": "hazards.tasks.mark_overdue_hazards",
-            "schedule": crontab(hour=1, minute=10),
-        }
+    menu_label = _("隐患排查")
+    landing_url = "hazards:hazard_list"
+    menu = (
+        (_("隐患"), "hazards:hazard_list"),
+        (_("排查行动"), "hazards:inspectioncampaign_list"),
+        (_("隐患督办"), "hazards:supervision"),
+        (_("督办与提醒"), "hazards:hazardnotice_list"),
+    )
+    imports = ("imports.HazardImport",)
+    dated = (("Hazard", "found_on"), ("InspectionCampaign", "start_date"))
+    demo = "demo.build"
+    bench = "demo.Bench"
+    home_items = "panels.home_items"
+    summary_section = "summary.summarize"
+    dashboard_panel = "summary.panel"
+    figures = "summary.FIGURES"
+    # On a drill's page: a hazard found in the drill is registered with the drill filled in.
+    record_actions = (
+        (
+            "drills.Drill",
+            RecordAction(_("登记演练中发现的隐患"), "hazards:hazard_add", "drill", "report-hazard", "outline-danger"),
+        ),
+    )
+    # Early in the morning, so the day's home pages already show what became overdue.
+    beat_jobs = (("hazards-mark-overdue", "hazards.tasks.mark_overdue_hazards", crontab(hour=1, minute=10)),)
+    after_migrate = ("apps.seed_managed_lists",)

@@ -1,35 +1,21 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from emergency import areas
 
-class OutreachConfig(AppConfig):
+
+class OutreachConfig(areas.AreaConfig):
     name = "outreach"
     verbose_name = _("应急管理宣传")
-
-    def ready(self) -> None:
-        from emergency import registry
-        from emergency.dashboard import register_panel
-        from emergency.summary import register_section
-
-        from . import demo, summary
-        from .imports import OutreachImport
-        from .models import OutreachEvent
-
-        registry.register_area(
-            registry.Area(
-                "outreach",
-                _("应急宣传"),
-                "outreach:outreachevent_list",
-                links=(
-                    (_("宣传活动"), "outreach:outreachevent_list"),
-                    (_("宣传活动方案（宣传周）"), "outreach:outreachcampaign_list"),
-                ),
-            )
-        )
-        registry.register_import(OutreachImport())
-        registry.register_dated(OutreachEvent, "held_on")
-        registry.register_demo("outreach", demo.build)
-        registry.register_bench("outreach", demo.Bench)
-        register_section("outreach", summary.summarize)
-        register_panel("outreach", summary.panel)
-        registry.register_figures(*summary.FIGURES)
+    menu_label = _("应急宣传")
+    landing_url = "outreach:outreachevent_list"
+    menu = (
+        (_("宣传活动"), "outreach:outreachevent_list"),
+        (_("宣传活动方案（宣传周）"), "outreach:outreachcampaign_list"),
+    )
+    imports = ("imports.OutreachImport",)
+    dated = (("OutreachEvent", "held_on"),)
+    demo = "demo.build"
+    bench = "demo.Bench"
+    summary_section = "summary.summarize"
+    dashboard_panel = "summary.panel"
+    figures = "summary.FIGURES"

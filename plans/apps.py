@@ -1,36 +1,21 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from emergency import areas
 
-class PlansConfig(AppConfig):
+
+class PlansConfig(areas.AreaConfig):
     name = "plans"
     verbose_name = _("应急预案")
-
-    def ready(self) -> None:
-        from emergency import registry
-        from emergency.dashboard import register_panel
-        from emergency.summary import register_section
-
-        from . import demo, summary
-        from .imports import EmergencyPlanImport
-        from .views import home_panel
-
-        registry.register_area(
-            registry.Area(
-                "plans",
-                _("应急预案"),
-                "plans:emergencyplan_list",
-                links=(
-                    (_("全部预案"), "plans:emergencyplan_list"),
-                    (_("修订提醒"), "plans:emergencyplan_review"),
-                    (_("新增预案"), "plans:emergencyplan_add"),
-                ),
-            )
-        )
-        registry.register_import(EmergencyPlanImport())
-        registry.register_demo("plans", demo.build)
-        registry.register_bench("plans", demo.Bench)
-        registry.register_home_panel(home_panel)
-        register_section("plans", summary.summarize)
-        register_panel("plans", summary.panel)
-        registry.register_figures(*summary.FIGURES)
+    landing_url = "plans:emergencyplan_list"
+    menu = (
+        (_("全部预案"), "plans:emergencyplan_list"),
+        (_("修订提醒"), "plans:emergencyplan_review"),
+        (_("新增预案"), "plans:emergencyplan_add"),
+    )
+    imports = ("imports.EmergencyPlanImport",)
+    demo = "demo.build"
+    bench = "demo.Bench"
+    home_items = "panels.home_items"
+    summary_section = "summary.summarize"
+    dashboard_panel = "summary.panel"
+    figures = "summary.FIGURES"

@@ -11,10 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
-from emergency import registry
 from emergency.generic import RecordDeleteView, RecordDetailView, RecordEditView, RecordHistoryView, RecordListView
 from emergency.models import Attachment, AttachmentKind
-from emergency.registry import HomeItem
 
 from .choices import PlanStatus
 from .filters import EmergencyPlanFilter
@@ -150,12 +148,4 @@ def attach_document(plan: EmergencyPlan, upload, user) -> Attachment:
         size=upload.size,
         created_by=user,
         updated_by=user,
-    )
-
-
-def home_panel(user) -> list[HomeItem]:
-    """Plans in the user's scope to revise as of today: late, due soon, or flagged by a drill (one
-    query), the dashboard's figures."""
-    return registry.todo_lines(
-        user, ("plans_overdue", "danger"), ("plans_due", "warning"), ("plans_flagged", "warning")
     )

@@ -1,52 +1,31 @@
-from django.apps import AppConfig
-from django.conf import settings
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from emergency import areas
 
-class SuppliesConfig(AppConfig):
+
+class SuppliesConfig(areas.AreaConfig):
     name = "supplies"
     verbose_name = _("应急物资")
-
-    def ready(self) -> None:
-        from celery.schedules import crontab
-
-        from emergency import registry
-        from emergency.dashboard import register_panel
-        from emergency.summary import register_section
-
-        from . import demo, models, summary
-        from .imports import SupplyImport
-        from .views import home_items
-
-        registry.register_area(
-            registry.Area(
-                "supplies",
-                _("应急物资"),
-                "supplies:stock_list",
-                links=(
-                    (_("物资台账"), "supplies:stock_list"),
-                    (_("出入库记录"), "supplies:stockmovement_list"),
-                    (_("维护保养"), "supplies:maintenancerecord_list"),
-                    (_("物资预警"), "supplies:supplyalert_list"),
-                    (_("物资普查"), "supplies:supplycensus_list"),
-                    (_("普查确认"), "supplies:censusreturn_list"),
-                    (_("储备标准"), "supplies:reservestandard_list"),
-                    (_("物资目录"), "supplies:supplyitem_list"),
-                ),
-            )
-        )
-        registry.register_import(SupplyImport())
-        registry.register_dated(models.StockMovement, "happened_on")
-        registry.register_dated(models.MaintenanceRecord, "done_on")
-        registry.register_demo("supplies", demo.build)
-        registry.register_bench("supplies", demo.Bench)
-        registry.register_home_panel(home_items)
-        register_section("supplies", summary.summarize)
-        register_panel("supplies", summary.panel)
-        registry.register_figures(*summary.FIGURES)
-        registry.register_rule(_("物资临期预警天数"), lambda: models.expiry_warning_days())
-        # Expiry and overdue inspections move with the calendar: refresh every night.
-        settings.CELERY_BEAT_SCHEDULE["refresh-supply-alerts"] = {
-            "task": "supplies.tasks.refresh_supply_alerts",
-            "schedule": crontab(hour=1, minute=30),
-        }
+    landing_url = "supplies:stock_list"
+    menu = (
+        (_("物资台账"), "supplies:stock_list"),
+        (_("出入库记录"), "supplies:stockmovement_list"),
+        (_("维护保养"), "supplies:maintenancerecord_list"),
+        (_("物资预警"), "supplies:supplyalert_list"),
+        (_("物资普查"), "supplies:supplycensus_list"),
+        (_("普查确认"), "supplies:censusreturn_list"),
+        (_("储备标准"), "supplies:reservestandard_list"),
+        (_("物资目录"), "supplies:supplyitem_list"),
+    )
+    imports = ("imports.SupplyImport",)
+    dated = (("StockMovement", "happened_on"), ("MaintenanceRecord", "done_on"))
+    demo = "demo.build"
+    bench = "demo.Bench"
+    home_items = "panels.home_items"
+    summary_section = "summary.summarize"
+    dashboard_panel = "summary.panel"
+    figures = "summary.FIGURES"
+    rules = ((_("物资临期预警天数"), "models.expiry_warning_days"),)
+    # Expiry and overdue inspections move with the calendar: refresh every night.
+    beat_jobs = (("refresh-supply-alerts", "supplies.tasks.refresh_supply_alerts", crontab(hour=1, minute=30)),)

@@ -31,7 +31,6 @@ from emergency.generic import (
     writes_to,
 )
 from emergency.models import AttachmentKind, Organization
-from emergency.registry import HomeItem
 from emergency.summary import child_code
 
 from . import census as census_rules
@@ -544,28 +543,3 @@ def census_return_confirm(request, pk):
 
 
 # ---- home -------------------------------------------------------------------------------------
-
-
-def home_items(user) -> list[HomeItem]:
-    """Open alerts by kind and census returns waiting, in the user's scope: two grouped queries."""
-    items = []
-    alerts = SupplyAlert.objects.visible_to(user).open().values_list("kind").annotate(n=Count("id")).order_by()
-    url = reverse("supplies:supplyalert_list")
-    for kind, n in sorted(alerts):
-        items.append(
-            HomeItem(
-                _("物资预警：%(k)s") % {"k": AlertKind(kind).label},
-                n,
-                f"{url}?kind={kind}&open=1",
-                "danger" if kind in (AlertKind.EXPIRED, AlertKind.BELOW_STANDARD) else "warning",
-            )
-        )
-    waiting = (
-        CensusReturn.objects.visible_to(user)
-        .filter(status=ReturnStatus.PENDING, census__status="open", census__deadline__gte=timezone.localdate())
-        .count()
-    )
-    items.append(
-        HomeItem(_("物资普查待确认单位"), waiting, reverse("supplies:censusreturn_list") + "?status=pending", "info")
-    )
-    return items

@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from drills.models import Drill, DrillSchedule
-from drills.views import home_panel
+from drills.panels import home_items
 from emergency.models import Stage
 from tests.permissions import assert_scope_matrix
 from tests.plans.helpers import make_plan
@@ -172,9 +172,9 @@ def test_home_panel_lists_scheduled_drills_not_yet_held(personas, django_assert_
     )
     make_drill(t.school_a2, late.planned_on.isoformat(), "earthquake")
     with django_assert_num_queries(1):
-        items = {i.text: i.count for i in home_panel(personas.officer_a)}
+        items = {i.text: i.count for i in home_items(personas.officer_a)}
     assert items == {"演练安排中逾期未开展（本年度）": 1, "近期待开展的演练安排": 1}
-    items = {i.text: i.count for i in home_panel(personas.city_staff)}
+    items = {i.text: i.count for i in home_items(personas.city_staff)}
     assert items == {"演练安排中逾期未开展（本年度）": 1, "近期待开展的演练安排": 2}
 
 

@@ -106,3 +106,23 @@ def test_a_template_linking_against_an_arrow_is_found(tmp_path):
         "drills/drill_detail.html: hazards",
         "generic/object_list.html: supplies",
     ]
+
+
+def test_every_app_of_ours_declares_its_parts_and_runs_no_registration_of_its_own():
+    """An area's apps.py is a declaration (`emergency.areas.AreaConfig`): the core's ready() registers
+    it, so no area registers by hand, and the periodic jobs reach beat without touching settings."""
+    from django.apps import apps
+    from django.conf import settings
+
+    from emergency.areas import AreaConfig
+    from emergency.celery import app
+
+    for label in PACKAGES:
+        config = apps.get_app_config(label)
+        assert isinstance(config, AreaConfig), label
+        assert type(config).ready is AreaConfig.ready or label == "emergency", label
+    assert not hasattr(settings, "CELERY_BEAT_SCHEDULE")
+    app.finalize()
+    declared = {name for label in PACKAGES for name, _task, _when in apps.get_app_config(label).beat_jobs}
+    assert declared == {"sweep-jobs", "hazards-mark-overdue", "refresh-supply-alerts"}
+    assert declared <= set(app.conf.beat_schedule)

@@ -135,6 +135,7 @@ def test_whole_worker_killed_mid_write_then_a_new_worker_writes_once(
 
 
 def test_the_sweeper_runs_on_the_beat_twice_a_lease():
-    entry = django_settings.CELERY_BEAT_SCHEDULE["sweep-jobs"]
+    app.finalize()  # the apps' jobs join beat's schedule here
+    entry = app.conf.beat_schedule["sweep-jobs"]
     assert entry["task"] == tasks.sweep_jobs.name
     assert entry["schedule"] == django_settings.JOB_LEASE_SECONDS / 2

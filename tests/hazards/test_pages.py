@@ -11,7 +11,7 @@ from drills.models import Drill
 from emergency.models import Attachment, AttachmentKind, Role
 from hazards.choices import HazardLevel, HazardStatus, NoticeKind
 from hazards.models import CampaignReport, Hazard, HazardNotice, InspectionCampaign
-from hazards.views import home_panel
+from hazards.panels import home_items
 from tests.factories import make_org, make_user
 from tests.permissions import assert_scope_matrix
 
@@ -409,7 +409,7 @@ def test_home_panel_counts_what_each_level_must_do(personas, django_assert_num_q
 
     def panel(user, queries):
         with django_assert_num_queries(queries):
-            return {item.text: item.count for item in home_panel(user) if item.count}
+            return {item.text: item.count for item in home_items(user) if item.count}
 
     assert panel(personas.officer_a, 2) == {"本单位未销号隐患": 2, "逾期未整改隐患数": 1}
     assert panel(personas.district_staff, 2) == {"下级单位待复查隐患": 1, "逾期未整改隐患数": 1}
@@ -426,7 +426,7 @@ def test_a_school_staff_member_is_the_school_side_too(client, personas):
     staff = make_user("school_staff", school, Role.STAFF)
     hazard = make_hazard(school)
     assert hazard.available_actions(staff) == ["start"]
-    assert {i.text for i in home_panel(staff) if i.count} == {"本单位未销号隐患"}
+    assert {i.text for i in home_items(staff) if i.count} == {"本单位未销号隐患"}
 
 
 def test_supervision_export_is_plain_text(client, personas):

@@ -3,13 +3,13 @@ once per deadline, and changes nothing when run again."""
 
 import datetime
 
-from django.conf import settings
 from pghistory.models import Events
 
+from emergency.celery import app as celery_app
 from hazards.choices import HazardLevel, HazardStatus, NoticeKind
 from hazards.models import Hazard, HazardNotice
+from hazards.panels import home_items
 from hazards.tasks import mark_overdue, mark_overdue_hazards
-from hazards.views import home_panel
 from tests.worker import celery_worker, wait_for  # noqa: F401
 
 from .helpers import make_hazard, walk
@@ -48,7 +48,7 @@ def test_job_marks_overdue_hazards_and_reminds_their_organisations(personas):
         ("逾期重大", "SB1", datetime.date(2026, 2, 20)),
     }
     assert all(n.kind == NoticeKind.REMINDER and "已逾期" in n.text for n in HazardNotice.objects.all())
-    items = {i.text: i.count for i in home_panel(personas.officer_a) if i.count}
+    items = {i.text: i.count for i in home_items(personas.officer_a) if i.count}
     assert items["隐患逾期提醒"] == 1
 
 
@@ -71,7 +71,8 @@ def test_a_moved_deadline_unmarks_and_a_new_one_reminds_again(personas):
 
 
 def test_the_job_is_on_the_daily_beat_schedule():
-    entry = settings.CELERY_BEAT_SCHEDULE["hazards-mark-overdue"]
+    celery_app.finalize()  # the apps' jobs join beat's schedule here
+    entry = celery_app.conf.beat_schedule["hazards-mark-overdue"]
     assert entry["task"] == mark_overdue_hazards.name == "hazards.tasks.mark_overdue_hazards"
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from emergency.models import Attachment
 from plans.models import EmergencyPlan, default_next_revision, next_version_label
-from plans.views import home_panel
+from plans.panels import home_items
 from tests.permissions import assert_scope_matrix
 
 from .helpers import make_plan
@@ -215,9 +215,9 @@ def test_level_filter_separates_bureau_and_school_plans(client, personas):
 
 def test_home_panel_counts_plans_to_revise_in_scope(personas, review_plans, django_assert_num_queries):
     with django_assert_num_queries(1):
-        items = {i.text: i.count for i in home_panel(personas.officer_a)}
+        items = {i.text: i.count for i in home_items(personas.officer_a)}
     assert items == {"逾期未修订应急预案数": 1, "90天内到期应急预案数": 1, "演练发现问题需修订的应急预案数": 1}
-    items = {i.text: i.count for i in home_panel(personas.city_staff)}
+    items = {i.text: i.count for i in home_items(personas.city_staff)}
     assert items["逾期未修订应急预案数"] == 2
 
 

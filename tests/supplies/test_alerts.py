@@ -5,9 +5,9 @@ job is safe to run twice."""
 import datetime
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
+from emergency.celery import app as celery_app
 from emergency.models import Stage
 from supplies.alerts import refresh_alerts, reserve_gaps
 from supplies.models import Stock, SupplyAlert
@@ -112,7 +112,8 @@ def test_the_most_specific_standard_applies(personas):
 
 
 def test_the_daily_job_is_scheduled_and_refreshes_idempotently(known):
-    assert settings.CELERY_BEAT_SCHEDULE["refresh-supply-alerts"]["task"] == "supplies.tasks.refresh_supply_alerts"
+    celery_app.finalize()  # the apps' jobs join beat's schedule here
+    assert celery_app.conf.beat_schedule["refresh-supply-alerts"]["task"] == "supplies.tasks.refresh_supply_alerts"
     first = refresh_supply_alerts.run()
     second = refresh_supply_alerts.run()
     assert second["raised"] == 0 and second["still_open"] == first["raised"] + first["still_open"]
