@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from emergency.text import chinese_date
+
 from . import conf
 from .choices import ShiftKind
-from .models import DutyShift, chinese_date, is_current
+from .models import DutyShift, is_current
 
 NO_SHIFT = "no_shift"
 NO_LEADER = "no_leader"

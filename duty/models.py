@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 
 from emergency.models import LeadershipGroup, LeadershipMember, Organization, Record, RecordQuerySet, track_history
+from emergency.text import chinese_date
 
 from . import conf
 from .choices import (
@@ -33,10 +34,6 @@ from .choices import (
     SwapPosition,
     Timeliness,
 )
-
-
-def chinese_date(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def local_text(moment: datetime.datetime) -> str:

@@ -21,10 +21,11 @@ from openpyxl.utils import get_column_letter
 
 from emergency.excel import HEADER_FILL, HEADER_FONT, safe_text
 from emergency.models import LeadershipGroup, LeadershipMember, Organization
+from emergency.text import chinese_date
 
 from . import conf
 from .choices import SERIOUS_LEVELS, IncidentLevel, ShiftKind, SwapPosition
-from .models import DutyShift, Holiday, chinese_date, is_current
+from .models import DutyShift, Holiday, is_current
 
 WEEKDAYS = "一二三四五六日"
 PATTERN_FULL = "full"

@@ -36,11 +36,12 @@ from emergency.summary import (
     year_range,
 )
 from emergency.summary import Figure as SummaryFigure
+from emergency.text import chinese_date
 
 from . import conf
 from .choices import SERIOUS_LEVELS, IncidentLevel, IncidentType, Timeliness
 from .coverage import SPAN_VALUES, Coverage, check_spans, spans_from_values
-from .models import DutyShift, Incident, chinese_date
+from .models import DutyShift, Incident
 
 DUTY_TITLE_WORDS = ("值班", "值守", "信息报送", "信息报告")
 

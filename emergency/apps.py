@@ -1,3 +1,4 @@
+from celery.schedules import crontab
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,13 @@ class EmergencyConfig(areas.AreaConfig):
     dashboard_panel = "dashboard.organisation_panel"
     figures = "dashboard.ORGANISATION_FIGURES"
     cached = (("dashboard", "dashboard.build_figures"), ("todo", "dashboard.build_todo"))
-    beat_jobs = (("sweep-jobs", "emergency.tasks.sweep_jobs", settings.JOB_LEASE_SECONDS / 2),)
+    beat_jobs = (
+        ("sweep-jobs", "emergency.tasks.sweep_jobs", settings.JOB_LEASE_SECONDS / 2),
+        # Early enough that the morning's messages are there when people arrive.
+        ("send-reminders", "emergency.tasks.send_reminders", crontab(hour=7, minute=0)),
+        ("deliver-messages", "emergency.tasks.deliver_messages", 60.0),
+        ("purge-messages", "emergency.tasks.purge_messages", crontab(hour=3, minute=20)),
+    )
 
     def ready(self) -> None:
         super().ready()

@@ -33,6 +33,8 @@ class AreaConfig(AppConfig):
     rules: tuple[tuple[Any, str], ...] = ()
     # (model, RecordAction): a button on another area's record page leading to this area.
     record_actions: tuple[tuple[str, Any], ...] = ()
+    # Reminders (notifications.Reminder) the area sends: what is due, to whom, when.
+    reminders: tuple[str, ...] = ()
     # (name, task, schedule) of the area's periodic jobs, collected into Celery beat's schedule.
     beat_jobs: tuple[tuple[str, str, Any], ...] = ()
     # Callables (sender, **kwargs) run after every migrate and test flush: the area's first rows.
@@ -41,7 +43,7 @@ class AreaConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import cache, dashboard, registry, summary
+        from . import cache, dashboard, notifications, registry, summary
 
         if self.landing_url:
             label = self.menu_label or self.verbose_name
@@ -68,6 +70,8 @@ class AreaConfig(AppConfig):
             registry.register_rule(label, self.resolve(value))
         for model, action in self.record_actions:
             registry.register_record_action(self.apps.get_model(model), action)
+        for reminder in self.reminders:
+            notifications.register_reminder(self.resolve(reminder))
         for name, task, schedule in self.beat_jobs:
             registry.register_beat_job(name, task, schedule)
         for seed in self.after_migrate:

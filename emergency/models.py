@@ -735,3 +735,140 @@ class ChoiceSynonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.synonym} → {self.value}"
+
+
+class MessageQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MessageQuerySet:
+        """A user's inbox is theirs alone: administrators do not read other people's messages."""
+        return self.filter(recipient=user) if user.is_authenticated else self.none()
+
+    def unread(self) -> MessageQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Message(models.Model):
+    """One line of a user's inbox (站内消息): what is due, overdue or waiting for them, with a link
+    to the records. Made once per recipient and `key` (what it reminds of, e.g. one hazard's
+    deadline), however often the job that finds it runs; kept MESSAGE_KEEP_DAYS."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(_("类别"), max_length=40)
+    text = models.CharField(_("内容"), max_length=500)
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    # The unit whose records the message is about: always inside the recipient's scope.
+    organization = models.ForeignKey(Organization, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("提醒事项"), max_length=200)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("站内消息")
+        verbose_name_plural = pgettext_lazy("plural", "站内消息")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="one_message_per_reminder")]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="inbox_newest_first"),
+            models.Index(fields=["recipient"], name="inbox_unread", condition=Q(read_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ChannelKind(models.TextChoices):
+    EMAIL = "email", _("电子邮件")
+    DINGTALK = "dingtalk", _("钉钉群机器人")
+    WECOM = "wecom", _("企业微信群机器人")
+
+
+class ChannelQuerySet(WriteRule, models.QuerySet):
+    def visible_to(self, user) -> ChannelQuerySet:
+        """The channels a user configures: their unit's and those of the units below (a district's
+        office often sets up its schools' robots), every unit's for an administrator."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_everything:
+            return self
+        if user.organization_id is None:
+            return self.none()
+        return self.filter(organization__path__startswith=user.organization.path)
+
+
+class Channel(models.Model):
+    """Where a unit's messages also go besides its people's inboxes: a group robot (钉钉, 企业微信)
+    or a shared mailbox, configured by the unit's staff. The address of a robot holds its key and
+    `secret` its signing secret: neither is shown again after saving, nor kept in any history."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="channels"
+    )
+    kind = models.CharField(_("渠道"), max_length=10, choices=ChannelKind.choices)
+    name = models.CharField(_("名称"), max_length=100, help_text=_("例如：区教育局应急管理工作群"))
+    address = models.CharField(
+        _("地址"), max_length=500, help_text=_("机器人的 Webhook 地址（含 access_token 或 key），或电子邮箱地址")
+    )
+    secret = models.CharField(_("加签密钥"), max_length=200, blank=True, help_text=_("钉钉机器人“加签”安全设置的密钥"))
+    is_active = models.BooleanField(_("启用此渠道"), default=True)
+    last_sent_at = models.DateTimeField(_("最近发送成功"), null=True, blank=True)
+    last_error = models.CharField(_("最近一次失败原因"), max_length=300, blank=True)
+
+    objects = ChannelQuerySet.as_manager()
+    written_as = pgettext_lazy("refused", "配置消息渠道")
+
+    class Meta:
+        verbose_name = _("消息渠道")
+        verbose_name_plural = pgettext_lazy("plural", "消息渠道")
+        ordering = ["organization__path", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_kind_display()}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("emergency:channel_list")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
+class Delivery(models.Model):
+    """One message on its way out of the site: to a unit's channel, or to a person's own e-mail.
+    Rows first, sent by a worker under a lease (a worker that dies mid-send leaves it to be sent
+    again once the lease runs out), at most once per channel or person and reminder."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    key = models.CharField(max_length=200)
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    due_at = models.DateTimeField(auto_now_add=True)  # when it may next be tried
+    lease_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "key"], name="one_post_per_channel_and_reminder"),
+            models.UniqueConstraint(fields=["recipient", "key"], name="one_mail_per_person_and_reminder"),
+            models.CheckConstraint(
+                condition=Q(channel__isnull=False) ^ Q(recipient__isnull=False), name="delivery_has_one_target"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], name="delivery_to_send", condition=Q(status__in=["pending", "sending"]))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.channel or self.recipient}"

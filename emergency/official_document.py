@@ -29,7 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 from lxml import etree
 
-from .text import writable
+from .text import chinese_date, writable
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,6 @@ CHAR = Twips(BODY_SIZE * 20)  # one character of the body, the unit the standard
 
 LEVEL_ONE = re.compile(r"^[一二三四五六七八九十]{1,3}、[^。\n]{1,40}(?:。|$)")
 LEVEL_TWO = re.compile(r"^（[一二三四五六七八九十]{1,3}）[^。\n]{1,40}(?:。|$)")
-
-
-def chinese_date(day: datetime.date) -> str:
-    """成文日期 as GB/T 9704-2012 writes it: Arabic numerals, the year in full, no leading zeros."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def word_document(text: str, unit: str, dated: datetime.date) -> bytes:

@@ -199,6 +199,19 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"
 REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
 # The site's address as its readers reach it: links written into workbooks point there.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Reminders by e-mail go through this SMTP server (the bureau's own, often intranet-only); without
+# EMAIL_HOST no e-mail is sent: reminders reach the inbox and the group robots. Inbox lines are
+# kept MESSAGE_KEEP_DAYS.
+EMAIL_HOST = envstr("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envstr("EMAIL_USE_TLS", "") == "1"
+EMAIL_USE_SSL = envstr("EMAIL_USE_SSL", "") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "emergency@localhost")
+MESSAGE_KEEP_DAYS = envint("MESSAGE_KEEP_DAYS", "180")
 # Shared by every gunicorn worker; the dashboard keeps its panels here (emergency/dashboard.py).
 # Short socket timeouts: a Redis that has gone away costs a page a second, not a hang.
 CACHES = {

@@ -14,7 +14,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import cache, compiler, jobs, official_document, registry
+from . import cache, compiler, jobs, notifications, official_document, registry
 from .imports import ImportConflict, ImportSpec, Validation, apply, validate
 from .models import ImportJob, JobStatus, SummaryRun, User
 from .storage import StorageUnavailable
@@ -152,6 +152,7 @@ def validate_import(job_id: int) -> None:
             jobs.record(
                 job, status=JobStatus.FAILED, progress=100, message=_("校验时数据库连接中断，未写入任何数据，请重试")
             )
+    notifications.job_finished(job)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -160,6 +161,7 @@ def apply_import(job_id: int) -> None:
     if job is not None:
         with jobs.holding_lease(job):
             run_apply(job)
+        notifications.job_finished(job)
 
 
 # ---- the annual summary -------------------------------------------------------------------------
@@ -204,18 +206,21 @@ def compile_summary(run_id: int) -> None:
     run = jobs.claim(SummaryRun.objects.select_related("organization"), run_id, compile_summary.name)
     if run is None:
         return
-    with jobs.holding_lease(run):
-        try:
-            run_summary(run)
-        except (OperationalError, InterfaceError):
-            # The database went away: back to the queue, for the sweeper to send again (attempts bound it).
-            connection.close()
-            jobs.record(run, status=JobStatus.QUEUED, sent_at=None)
-        except StorageUnavailable as exc:
-            jobs.record(run, status=JobStatus.FAILED, error=str(exc))
-        except Exception as exc:
-            jobs.record(run, status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
-            raise
+    try:
+        with jobs.holding_lease(run):
+            try:
+                run_summary(run)
+            except (OperationalError, InterfaceError):
+                # The database went away: back to the queue, for the sweeper to send again (attempts bound it).
+                connection.close()
+                jobs.record(run, status=JobStatus.QUEUED, sent_at=None)
+            except StorageUnavailable as exc:
+                jobs.record(run, status=JobStatus.FAILED, error=str(exc))
+            except Exception as exc:
+                jobs.record(run, status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+                raise
+    finally:
+        notifications.job_finished(run)
 
 
 def queue_summary_pdf(run: SummaryRun) -> None:
@@ -256,3 +261,21 @@ def refresh_figures(name: str, key: str, args: list, language: str) -> None:
     refresh costs nothing but staleness until the next view queues another."""
     with translation.override(language):
         cache.refresh(name, key, args)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def deliver_messages() -> dict[str, int]:
+    """Send the deliveries that are due (after a reminder run, and every minute on the beat for the
+    retries and for those a dead worker left): safe side by side, each row is leased to one."""
+    return notifications.deliver_pending()
+
+
+@shared_task
+def send_reminders() -> int:
+    """The day's reminders (beat, every morning); running it again the same day makes nothing new."""
+    return len(notifications.send_reminders())
+
+
+@shared_task
+def purge_messages() -> int:
+    return notifications.purge_old_messages()

@@ -7,6 +7,7 @@ write time, so no export, roster or summary fails on a row saved before this rul
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django import forms
@@ -48,3 +49,9 @@ class CheckedTextMixin:
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and validate_text not in field.validators:
                 field.validators.append(validate_text)
+
+
+def chinese_date(day: datetime.date) -> str:
+    """A date as Chinese documents write it (GB/T 9704-2012's 成文日期): the year in full, Arabic
+    numerals, no leading zeros, whatever the reader's language."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import account_views, dashboard, errors, summary_views, views
+from . import account_views, dashboard, errors, inbox_views, summary_views, views
 from .generic import record_urls
 
 handler400 = errors.bad_request
@@ -62,6 +62,15 @@ core = [
     path("users/<int:pk>/active/", account_views.user_set_active, name="user_set_active"),
     path("users/<int:pk>/reset-password/", account_views.user_reset_password, name="user_reset_password"),
     path("settings/", views.rules_page, name="settings"),
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/badge/", inbox_views.inbox_badge, name="inbox_badge"),
+    path("inbox/read-all/", inbox_views.inbox_read_all, name="inbox_read_all"),
+    path("inbox/<int:pk>/", inbox_views.message_open, name="message_open"),
+    path("channels/", inbox_views.channel_list, name="channel_list"),
+    path("channels/add/", inbox_views.channel_edit, name="channel_add"),
+    path("channels/<int:pk>/edit/", inbox_views.channel_edit, name="channel_edit"),
+    path("channels/<int:pk>/delete/", inbox_views.channel_delete, name="channel_delete"),
+    path("channels/<int:pk>/test/", inbox_views.channel_test, name="channel_test"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("summaries/", summary_views.summary_list, name="summaryrun_list"),
     path("summaries/<int:pk>/", summary_views.summary_detail, name="summaryrun_detail"),

@@ -56,6 +56,8 @@ class HazardsConfig(areas.AreaConfig):
             RecordAction(_("登记演练中发现的隐患"), "hazards:hazard_add", "drill", "report-hazard", "outline-danger"),
         ),
     )
+    reminders = ("reminders.DEADLINE_COMING", "reminders.DEADLINE_PASSED", "reminders.LONG_OVERDUE")
+    rules = ((_("隐患整改提醒"), "reminders.timing"),)
     # Early in the morning, so the day's home pages already show what became overdue.
     beat_jobs = (("hazards-mark-overdue", "hazards.tasks.mark_overdue_hazards", crontab(hour=1, minute=10)),)
     after_migrate = ("apps.seed_managed_lists",)

@@ -19,3 +19,5 @@ class PlansConfig(areas.AreaConfig):
     summary_section = "summary.summarize"
     dashboard_panel = "summary.panel"
     figures = "summary.FIGURES"
+    reminders = ("reminders.REVISION_COMING", "reminders.REVISION_LATE")
+    rules = ((_("预案修订提醒"), "reminders.timing"),)

@@ -26,6 +26,7 @@ class SuppliesConfig(areas.AreaConfig):
     summary_section = "summary.summarize"
     dashboard_panel = "summary.panel"
     figures = "summary.FIGURES"
-    rules = ((_("物资临期预警天数"), "models.expiry_warning_days"),)
+    rules = ((_("物资临期预警天数"), "models.expiry_warning_days"), (_("物资预警提醒"), "reminders.timing"))
+    reminders = ("reminders.ALERTS",)
     # Expiry and overdue inspections move with the calendar: refresh every night.
     beat_jobs = (("refresh-supply-alerts", "supplies.tasks.refresh_supply_alerts", crontab(hour=1, minute=30)),)

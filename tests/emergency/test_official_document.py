@@ -7,7 +7,8 @@ import datetime
 import pytest
 
 from emergency import official_document
-from emergency.official_document import BODY, HEADING, PAGE_NUMBER, SUBHEADING, TITLE, chinese_date, word_document
+from emergency.official_document import BODY, HEADING, PAGE_NUMBER, SUBHEADING, TITLE, word_document
+from emergency.text import chinese_date
 
 from .docx_xml import NS, Docx, east_asian, installed_families, runs, size, text, w
 

@@ -26,7 +26,7 @@ from openpyxl import load_workbook
 
 from emergency import registry
 from emergency.generic import attachment_panels
-from emergency.models import Attachment, Document, ImportJob, Organization, Role, SummaryRun, User
+from emergency.models import Attachment, Document, ImportJob, Message, Organization, Role, SummaryRun, User
 from hazards.models import InspectionCampaign
 from supplies.models import SupplyItem
 from tests.conftest import Tree, build_tree
@@ -45,6 +45,8 @@ PERSONAL = {
     "logout": "signing out",
     "password_change": "changing one's own password",
     "password_change_done": "the page after it",
+    "inbox_read_all": "marking one's own messages read",
+    "message_open": "opening one's own message marks it read",
 }
 # Pages refused on purpose to some who may otherwise write (403 in scope), and why.
 REFUSALS = {
@@ -56,7 +58,10 @@ REFUSALS = {
     "/imports/users/upload/": ({"officer_a", "officer_b"}, "学校填报员不管理账号, so they import none"),
 }
 # Models a person sees only when they made them: the other person's is the "outside" one.
-OWNER_ONLY = {ImportJob: "an import job and its file are seen only by the person who uploaded it"}
+OWNER_ONLY = {
+    ImportJob: "an import job and its file are seen only by the person who uploaded it",
+    Message: "a message is read only by its recipient",
+}
 # A pk argument of these models is handled by the pattern's own rule below.
 UNKNOWN_KIND = "no-such-kind"
 # A <script> without src runs inline, except a data block (Django's json_script: type application/json).

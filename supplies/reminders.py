@@ -1,0 +1,33 @@
+"""Reminders about supplies: each alert the nightly job raises (expiring, expired, below the
+reserve standard, inspection overdue) reaches the unit that keeps the stock, once."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from emergency.models import Role
+from emergency.notifications import Notice, Reminder
+
+from .models import SupplyAlert
+
+
+def open_alerts(day: datetime.date):
+    for alert in SupplyAlert.objects.open().filter(raised_on__lte=day).select_related("organization", "item"):
+        yield Notice(
+            unit=alert.organization,
+            key=f"supply-alert:{alert.pk}",
+            text=_("物资预警（%(k)s）：%(i)s，%(d)s")
+            % {"k": alert.get_kind_display(), "i": alert.item, "d": alert.detail},
+            url=alert.get_absolute_url(),
+            roles=(Role.SCHOOL_OFFICER, Role.STAFF),
+        )
+
+
+def timing() -> str:
+    return _("每天夜间生成物资预警后，次日早上告知物资所在单位，每条预警一次")
+
+
+ALERTS = Reminder("supply_alert", gettext_lazy("物资预警"), open_alerts, timing)
