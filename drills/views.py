@@ -8,7 +8,6 @@ import django_tables2 as tables
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +25,7 @@ from emergency.generic import (
     RecordListView,
     excel_response,
     history_source,
+    require_write,
 )
 from emergency.models import AttachmentKind, Organization
 from emergency.queries import check_day
@@ -100,8 +100,7 @@ class DrillHistory(RecordHistoryView):
 def drill_flag_plan(request, pk):
     """A drill found problems: mark its plan "needs revision" (突发事件应对法 Art. 28)."""
     drill = get_object_or_404(Drill.objects.visible_to(request.user).select_related("plan"), pk=pk)
-    if not request.user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看，不能修改记录"))
+    require_write(request.user, drill)
     plan = drill.plan
     if plan is None or not drill.problems_found:
         messages.error(request, _("这次演练没有关联预案或没有记录发现的问题"))

@@ -59,7 +59,7 @@ def home_items(user) -> list[HomeItem]:
         items.append(
             HomeItem(_("逾期未初报的突发事件"), counts["overdue"], f"{incidents_url}?timeliness=overdue", "danger")
         )
-    if own is not None and user.can_write:
+    if own is not None and DutyShift.objects.write_refusal(user) is None:
         gap = upcoming_gap_hours(user.organization)
         if gap:
             query = urlencode({"org": user.organization.code, "month": f"{timezone.localdate():%Y-%m}"})

@@ -27,8 +27,9 @@ from emergency.generic import (
     RecordListView,
     excel_response,
     history_source,
-    refuses,
-    writer_refusal,
+    permitted_url,
+    require_write,
+    writes_to,
 )
 from emergency.models import Organization
 from emergency.queries import query_year
@@ -50,11 +51,6 @@ from .forms import (
 )
 from .models import DutyLog, DutyShift, Holiday, Incident, ReportReceipt
 from .tables import DutyLogTable, DutyShiftTable, IncidentTable
-
-
-def _require_writer(user) -> None:
-    if reason := writer_refusal(user):
-        raise PermissionDenied(reason)
 
 
 def _org_in_scope(request, code: str | None) -> Organization | None:
@@ -114,7 +110,7 @@ class DutyShiftHistory(RecordHistoryView):
 def dutyshift_swap(request, pk):
     """调班 on a shift, with who agreed; a trade with another shift changes both."""
     shift = get_object_or_404(DutyShift.objects.visible_to(request.user).select_related("leader"), pk=pk)
-    _require_writer(request.user)
+    require_write(request.user, shift)
     form = SwapForm(request.POST, shift=shift)
     if form.is_valid():
         data = form.cleaned_data
@@ -237,7 +233,7 @@ class IncidentHistory(RecordHistoryView):
 def incident_report(request, pk):
     """File the next report of the chain (初报, 续报 or 终报)."""
     incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
-    _require_writer(request.user)
+    require_write(request.user, incident)
     form = ReportForm(request.POST, stages=incident.next_stages())
     if form.is_valid():
         data = form.cleaned_data
@@ -262,7 +258,7 @@ def incident_report(request, pk):
 def incident_receive(request, pk):
     """签收: the user's bureau has read every report of this incident from a unit below."""
     incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
-    _require_writer(request.user)
+    require_write(request.user, incident)
     own = request.user.organization_id
     if own is None or own == incident.organization_id:
         raise PermissionDenied(_("只有上级单位签收下级报送的信息"))
@@ -305,6 +301,7 @@ def roster_month(request):
     org = _org_in_scope(request, request.GET.get("org"))
     year, month = _month_param(request)
     context = {"org": org, "year": year, "month": month, "month_value": f"{year:04d}-{month:02d}"}
+    context["build_url"] = permitted_url(request.user, "duty:roster_build")
     first = datetime.date(year, month, 1)
     context["previous"] = f"{(first - datetime.timedelta(days=1)):%Y-%m}"
     context["following"] = f"{(first + datetime.timedelta(days=32)):%Y-%m}"
@@ -392,7 +389,7 @@ def _proposal_rows(formset, org: Organization) -> list[dict]:
 
 @history_source(_lazy("排班"))
 @login_required
-@refuses(writer_refusal)
+@writes_to(DutyShift)
 def roster_build(request):
     """Propose a month from the rotations, let staff adjust every row, then save in one go."""
     form = RosterBuilderForm(request.POST or None, user=request.user)

@@ -23,7 +23,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .accounts import (
-    NOT_A_MANAGER,
     FirstPassword,
     UserForm,
     create_school_accounts,
@@ -43,13 +42,9 @@ from .generic import (
     RecordTable,
     excel_response,
     history_source,
+    writes_to,
 )
 from .models import Organization, OrganizationKind, Role, User
-
-
-def _require_manager(user: User) -> None:
-    if not user.grantable_roles:
-        raise PermissionDenied(NOT_A_MANAGER)
 
 
 class ManagerMixin:
@@ -57,10 +52,10 @@ class ManagerMixin:
     account by id is out of their reach (404), before the leaders' refusal of every write."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.grantable_roles:
+        if request.user.is_authenticated and (reason := User.objects.write_refusal(request.user)):
             if "pk" in kwargs:
                 raise Http404
-            raise PermissionDenied(NOT_A_MANAGER)
+            raise PermissionDenied(reason)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -168,9 +163,9 @@ def user_reset_password(request, pk):
 @history_source(_lazy("生成初始密码"))
 @login_required
 @require_POST
+@writes_to(User)
 def user_issue_passwords(request):
     """First passwords for every active account that has none yet (those an import created)."""
-    _require_manager(request.user)
     waiting = User.objects.visible_to(request.user).awaiting_first_password()
     lines = issue_first_passwords(waiting.select_related("organization").order_by("organization__path", "username"))
     if not lines:
@@ -200,11 +195,10 @@ class SchoolAccountsForm(forms.Form):
 
 @history_source(_lazy("开通学校账号"))
 @login_required
+@writes_to(User)
 def school_accounts(request):
-    """One school officer account for each school of a district that has none, in one action."""
-    _require_manager(request.user)
-    if Role.SCHOOL_OFFICER not in request.user.grantable_roles:
-        raise PermissionDenied(NOT_A_MANAGER)
+    """One school officer account for each school of a district that has none, in one action
+    (whoever manages accounts may give the role)."""
     form = SchoolAccountsForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         lines, skipped = create_school_accounts(request.user, form.cleaned_data["district"])
@@ -226,8 +220,8 @@ def first_passwords_page(request, lines: list[FirstPassword]):
 
 @login_required
 @require_POST
+@writes_to(User)
 def first_passwords_download(request):
-    _require_manager(request.user)
     lines = unseal(request.user, request.POST.get("token", ""))
     if lines is None:
         raise Http404(_("初始密码表已下载过或已过期；如需要，请重置密码"))

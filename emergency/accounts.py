@@ -34,8 +34,6 @@ from .generic import OrganizationCodeField, RecordForm
 from .imports import CellError, Column, ImportContext, ImportSpec, Row, insert_rows, update_rows
 from .models import Organization, OrganizationKind, Role, User
 
-NOT_A_MANAGER = _lazy("只有系统管理员和教育局工作人员可以管理账号")
-
 # Letters and digits that cannot be mistaken for one another when read off a printed sheet.
 PASSWORD_CHARACTERS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 (an alphabet)
 PASSWORD_LENGTH = 12
@@ -246,9 +244,7 @@ class UserImport(ImportSpec):
     )
 
     def refusal(self, user) -> str | None:
-        if user is not None and not user.grantable_roles:
-            return str(NOT_A_MANAGER)
-        return None
+        return None if user is None else User.objects.write_refusal(user)
 
     def parse_cell(self, column: Column, raw: Any, ctx: ImportContext) -> Any:
         if column.field == "organization" and (raw is None or not str(raw).strip()):

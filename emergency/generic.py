@@ -2,7 +2,8 @@
 
 Scope is applied here, once: every queryset goes through `visible_to(user)` before an object is
 looked up (so out of scope is a 404), every form field that points at records or organisations
-is restricted to the user's scope, and leaders (read-only) get 403 on anything that writes.
+is restricted to the user's scope, and every page that writes asks the model's write rule
+(`WriteRule` in models.py), refusing with its reason (403): leaders read only.
 
 Templates default to `<app>/<model>_<action>.html` and fall back to `generic/object_<action>.html`."""
 
@@ -24,7 +25,7 @@ from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.forms.utils import flatatt
 from django.http import HttpResponse, HttpResponseRedirect
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import Resolver404, URLPattern, path, resolve, reverse
 from django.utils import formats, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html, format_html_join, strip_tags
@@ -38,7 +39,7 @@ from pghistory.models import Events
 
 from . import registry
 from .excel import XLSX_CONTENT_TYPE, SheetSpec, workbook_bytes
-from .models import Attachment, Organization, OrganizationKind, User
+from .models import Attachment, Organization, OrganizationKind, User, read_only_refusal, url_name
 from .queries import YearField
 from .text import CheckedTextMixin
 
@@ -47,11 +48,6 @@ from .text import CheckedTextMixin
 
 def scoped(queryset: models.QuerySet, user: User) -> models.QuerySet:
     return queryset.visible_to(user)
-
-
-def writer_refusal(user: User, **kwargs) -> str | None:
-    """Leaders read only: the first rule of every page that writes."""
-    return None if user.can_write else _("局领导账号只能查看，不能修改记录")
 
 
 def refuses(rule):
@@ -69,6 +65,27 @@ def refuses(rule):
         return checked
 
     return decorate
+
+
+def page_write_refusal(model: type[models.Model], user: User, url_kwargs: dict) -> str | None:
+    """The write rule of `model` for a page that writes, before it looks its record up: a new
+    record where the URL names none, any record where it does (`WriteRule.write_refusal`)."""
+    return model._default_manager.write_refusal(user, None if "pk" in url_kwargs else model())
+
+
+def require_write(user: User, record: models.Model) -> None:
+    """403 with the write rule's reason where `user` may not write `record` (unsaved: add it)."""
+    if reason := type(record)._default_manager.write_refusal(user, record):
+        raise PermissionDenied(reason)
+
+
+def writes_to(model: type[models.Model]):
+    """A function view that writes records of `model`, refused to whom the model's write rule refuses."""
+
+    def rule(user: User, **kwargs) -> str | None:
+        return page_write_refusal(model, user, kwargs)
+
+    return refuses(rule)
 
 
 def permitted_url(user: User, name: str, *args) -> str | None:
@@ -91,8 +108,15 @@ class ScopedMixin(LoginRequiredMixin):
 
     @classmethod
     def refusal(cls, user: User, **kwargs) -> str | None:
-        """Why `user` may not use this page (None: they may); `kwargs` are the URL's (no pk: adding)."""
-        return writer_refusal(user) if cls.writes else None
+        """Why `user` may not use this page (None: they may): the model's write rule for a page
+        that writes (the record itself is asked once it is looked up, `checked_object`)."""
+        return page_write_refusal(cls.model, user, kwargs) if cls.writes else None
+
+    def checked_object(self, obj):
+        """The record a writing page changes, refused (403) where the write rule refuses it."""
+        if obj is not None:
+            require_write(self.request.user, obj)
+        return obj
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and (reason := self.refusal(request.user, **kwargs)):
@@ -114,37 +138,62 @@ class ScopedMixin(LoginRequiredMixin):
             meta=meta,
             verbose_name=meta.verbose_name,
             verbose_name_plural=meta.verbose_name_plural,
-            can_write=self.request.user.can_write,
+            can_write=meta.model._default_manager.write_refusal(self.request.user) is None,
             urls=self.action_urls(),
         )
         return context
 
     def action_urls(self) -> dict[str, str]:
-        """The pages this model has and the user may open (a read-only model has no add or edit
-        page; a leader none that writes), by action."""
+        """The pages `record_urls` made for this model that the user may open (a read-only model
+        has no add or edit page; a leader none that writes), by action."""
         obj = getattr(self, "object", None)
         urls = {}
-        for action, needs_pk in (
-            ("list", False),
-            ("add", False),
-            ("detail", True),
-            ("edit", True),
-            ("delete", True),
-            ("history", True),
-        ):
+        for action in record_pages.get(self.model, ()):
+            needs_pk = action in OBJECT_ACTIONS
             if needs_pk and (obj is None or obj.pk is None):
                 continue
-            try:
-                url = permitted_url(self.request.user, url_name(self.model, action), *([obj.pk] if needs_pk else []))
-            except NoReverseMatch:
-                continue
+            url = permitted_url(self.request.user, url_name(self.model, action), *([obj.pk] if needs_pk else []))
             if url is not None:
                 urls[action] = url
         return urls
 
 
-def url_name(model: type[models.Model], action: str) -> str:
-    return f"{model._meta.app_label}:{model._meta.model_name}_{action}"
+# The record pages of the naming convention, in the order their URLs are listed, and their routes.
+RECORD_ROUTES = {
+    "list": "",
+    "add": "add/",
+    "detail": "<int:pk>/",
+    "edit": "<int:pk>/edit/",
+    "delete": "<int:pk>/delete/",
+    "history": "<int:pk>/history/",
+}
+OBJECT_ACTIONS = {"detail", "edit", "delete", "history"}
+# The actions `record_urls` gave each model: the pages `action_urls` offers, and no other.
+record_pages: dict[type[models.Model], tuple[str, ...]] = {}
+
+
+def record_urls(prefix: str = "", **views) -> list[URLPattern]:
+    """A model's record pages under `prefix`, from its view classes by action (list, add, detail,
+    edit, delete, history; the `edit` view adds too unless `add` is given), each named
+    `<model>_<action>`, so that under its app's namespace it is `url_name(model, action)`."""
+    if "edit" in views:
+        views.setdefault("add", views["edit"])
+    if unknown := set(views) - set(RECORD_ROUTES):
+        raise ValueError(f"no record page for {sorted(unknown)}")
+    models_named = {view.model for view in views.values() if hasattr(view, "model")}
+    if len(models_named) != 1:
+        raise ValueError(f"record_urls takes the views of one model, not {models_named or 'none'}")
+    model = models_named.pop()
+    actions = tuple(action for action in RECORD_ROUTES if action in views)
+    record_pages[model] = actions
+    return [
+        path(
+            prefix + RECORD_ROUTES[action],
+            views[action].as_view() if isinstance(views[action], type) else views[action],
+            name=f"{model._meta.model_name}_{action}",
+        )
+        for action in actions
+    ]
 
 
 # ---- forms ------------------------------------------------------------------------------------
@@ -317,20 +366,18 @@ def content_disposition(filename: str) -> str:
 attachment_panels: dict[type[models.Model], tuple[tuple[str, str], ...]] = {}
 
 
-def record_editable(record, user) -> bool:
-    return type(record).objects.editable_by(user).filter(pk=record.pk).exists()
-
-
-def attachment_delete_refusal(user, record) -> str | None:
-    """Why `user` may not delete the files of `record` (None: they may): the delete view's rule and
-    the 删除 beside each file on the record's page."""
-    if reason := writer_refusal(user):
-        return reason
+def attachment_refusal(user, record) -> str | None:
+    """Why `user` may not add or delete the files of `record` (None: they may): the record's write
+    rule, within the owner's subtree even where the record is read more widely. The upload and
+    delete views' rule and the 删除 beside each file on the record's page."""
     if record is None:
-        return None
-    if not record_editable(record, user):
-        return _("只有记录所属单位及其上级可以删除附件")
-    return record.change_refusal()
+        return read_only_refusal(user)
+    manager = type(record)._default_manager
+    if reason := manager.write_refusal(user, record):
+        return reason
+    if not manager.editable_by(user).filter(pk=record.pk).exists():
+        return _("附件由记录所属单位及其上级管理")
+    return None
 
 
 class RecordDetailView(ScopedMixin, generic.DetailView):
@@ -364,7 +411,7 @@ class RecordDetailView(ScopedMixin, generic.DetailView):
                 value = formats.date_format(value)
             rows.append((field.verbose_name, value))
         context["field_rows"] = rows
-        if self.request.user.can_write:
+        if context["can_write"]:
             actions = registry.record_actions.get(obj._meta.label_lower, [])
             context["record_actions"] = [(action, action.url(obj)) for action in actions]
         if self.attachment_kinds:
@@ -374,9 +421,7 @@ class RecordDetailView(ScopedMixin, generic.DetailView):
                 content_type_id=content_type.pk,
                 attachments=Attachment.objects.filter(content_type=content_type, object_id=obj.pk),
                 # Asked once, and only when the record has files to offer 删除 beside.
-                may_delete_attachments=SimpleLazyObject(
-                    lambda: attachment_delete_refusal(self.request.user, obj) is None
-                ),
+                may_delete_attachments=SimpleLazyObject(lambda: attachment_refusal(self.request.user, obj) is None),
             )
         return context
 
@@ -391,7 +436,7 @@ class RecordEditView(ScopedMixin, generic.UpdateView):
     def get_object(self, queryset=None):
         if "pk" not in self.kwargs:
             return None
-        return super().get_object(queryset)
+        return self.checked_object(super().get_object(queryset))
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -408,8 +453,8 @@ class RecordEditView(ScopedMixin, generic.UpdateView):
                 obj.updated_by = user
             obj.save()
             form.save_m2m()
-            # A form may move a record; it must not leave the user's scope by doing so.
-            if not self.get_queryset().filter(pk=obj.pk).exists():
+            # A form may move a record; it must not leave what the user may change by doing so.
+            if not self.model._default_manager.editable_by(user).filter(pk=obj.pk).exists():
                 transaction.set_rollback(True)
                 raise PermissionDenied(_("不能把记录改到您的管辖范围以外"))
         self.object = obj
@@ -420,6 +465,9 @@ class RecordEditView(ScopedMixin, generic.UpdateView):
 class RecordDeleteView(ScopedMixin, generic.DeleteView):
     action = "confirm_delete"
     writes = True
+
+    def get_object(self, queryset=None):
+        return self.checked_object(super().get_object(queryset))
 
     def get_success_url(self):
         return reverse(url_name(self.model, "list"))

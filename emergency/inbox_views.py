@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import notifications
+from .generic import require_write
 from .models import Channel, ChannelKind, Message, MessagePreference
 
 PER_PAGE = 30
@@ -97,16 +97,9 @@ def message_settings(request):
 
 
 def configurable(user):
-    """The channels a user configures: their unit's and those of the units below (a district's
-    office often sets up its schools' robots), every unit's for an administrator. Leaders read only."""
-    if not user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看，不能配置消息渠道"))
-    channels = Channel.objects.select_related("organization")
-    if user.sees_everything:
-        return channels
-    if user.organization_id is None:
-        return channels.none()
-    return channels.filter(organization__path__startswith=user.organization.path)
+    """The channels a user configures (`Channel.objects.editable_by`); leaders read only."""
+    require_write(user, Channel())
+    return Channel.objects.editable_by(user).select_related("organization")
 
 
 class ChannelForm(forms.ModelForm):

@@ -47,6 +47,38 @@ def track_history(model: type[models.Model] | None = None, *, exclude: tuple[str
     return track(model) if model is not None else track
 
 
+# The work a leader is refused, as the one message of that reason names it (read_only_refusal); a
+# model names its own in `written_as` (a summary is compiled, an import imported).
+CHANGE_RECORDS = pgettext_lazy("refused", "修改记录")
+
+
+def read_only_refusal(user, work=CHANGE_RECORDS) -> str | None:
+    """Leaders read only: why `user` may do no `work` at all (None: they may write). The one
+    message of this reason, naming the work refused."""
+    if user.is_authenticated and user.can_write:
+        return None
+    return gettext("局领导账号只能查看，不能%(work)s") % {"work": work}
+
+
+class WriteRule:
+    """The one door for writing, beside `visible_to` for reading, on every queryset a page writes
+    through. `write_refusal(user, record)` says why `user` may not write (None: they may): any
+    record of the model (`record` None: a page before it has looked one up, a list's buttons), a
+    new one (unsaved), or that one (saved: change or delete it); `editable_by(user)` holds the
+    records they may change. Views, forms, buttons and menus all ask it; a model's queryset
+    overrides it to add its own reasons, each with its one message."""
+
+    def editable_by(self, user):
+        return self.visible_to(user) if user.is_authenticated and user.can_write else self.none()
+
+    def write_refusal(self, user, record=None) -> str | None:
+        if reason := read_only_refusal(user, getattr(self.model, "written_as", CHANGE_RECORDS)):
+            return reason
+        if record is not None and record.pk is not None and (refusal := getattr(record, "change_refusal", None)):
+            return refusal()
+        return None
+
+
 class OrganizationKind(models.TextChoices):
     CITY = "city", _("市教育局")
     DISTRICT = "district", _("区县教育局")
@@ -66,7 +98,7 @@ class Stage(models.TextChoices):
     SPECIAL = "special", _("特殊教育学校")
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(WriteRule, models.QuerySet):
     def visible_to(self, user) -> OrganizationQuerySet:
         """The organisations in the user's subtree: their own and everything below it."""
         if not user.is_authenticated:
@@ -76,6 +108,12 @@ class OrganizationQuerySet(models.QuerySet):
         if user.organization_id is None:
             return self.none()
         return self.filter(path__startswith=user.organization.path)
+
+    def write_refusal(self, user, record=None) -> str | None:
+        """Bureaus make organisations; a school officer keeps their own school's details."""
+        if record is not None and record.pk is None and user.role == Role.SCHOOL_OFFICER:
+            return gettext("学校填报员不能新建单位")
+        return super().write_refusal(user, record)
 
     def subtree_of(self, org: Organization) -> OrganizationQuerySet:
         return self.filter(path__startswith=org.path)
@@ -206,7 +244,10 @@ GRANTABLE_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
-class UserQuerySet(models.QuerySet):
+NOT_A_MANAGER = _("只有系统管理员和教育局工作人员可以管理账号")
+
+
+class UserQuerySet(WriteRule, models.QuerySet):
     def visible_to(self, user) -> UserQuerySet:
         """The accounts a user manages: in their subtree and holding a role they may give."""
         if not user.is_authenticated or not user.grantable_roles:
@@ -220,6 +261,12 @@ class UserQuerySet(models.QuerySet):
             role__in=user.grantable_roles,
             is_superuser=False,
         )
+
+    def write_refusal(self, user, record=None) -> str | None:
+        """Accounts are managed by whoever may give a role (administrators and bureau staff)."""
+        if not user.grantable_roles:
+            return str(NOT_A_MANAGER)
+        return super().write_refusal(user, record)
 
     def awaiting_first_password(self) -> UserQuerySet:
         """Active accounts with no usable password yet: those an import created."""
@@ -282,7 +329,12 @@ class User(AbstractUser):
         return self.organization_id is not None and org.path.startswith(self.organization.path)
 
 
-class RecordQuerySet(models.QuerySet):
+def url_name(model: type[models.Model], action: str) -> str:
+    """The name of a model's record page (generic.record_urls makes them): `<app>:<model>_<action>`."""
+    return f"{model._meta.app_label}:{model._meta.model_name}_{action}"
+
+
+class RecordQuerySet(WriteRule, models.QuerySet):
     def visible_to(self, user) -> RecordQuerySet:
         """The only door to records: every view, export, chart and summary goes through it."""
         if not user.is_authenticated:
@@ -296,7 +348,7 @@ class RecordQuerySet(models.QuerySet):
     def editable_by(self, user) -> RecordQuerySet:
         """Records the user may change or attach files to: their own subtree, even where a model's
         visible_to is wider (a campaign or schedule from above is read below, never changed)."""
-        return RecordQuerySet.visible_to(self, user)
+        return RecordQuerySet.visible_to(self, user) if user.is_authenticated and user.can_write else self.none()
 
     def in_subtree(self, org: Organization) -> RecordQuerySet:
         return self.filter(organization__path__startswith=org.path)
@@ -334,7 +386,7 @@ class Record(models.Model):
         abstract = True
 
     def get_absolute_url(self) -> str:
-        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
+        return reverse(url_name(type(self), "detail"), args=[self.pk])
 
     def change_refusal(self) -> str | None:
         """Why this record is no longer changed by anyone, its files included (None: it may be)."""
@@ -561,6 +613,7 @@ class ImportJob(BackgroundJob):
     applied_at = models.DateTimeField(_("写入时间"), null=True, blank=True)
 
     message_field = "message"
+    written_as = pgettext_lazy("refused", "导入")
 
     class Meta(BackgroundJob.Meta):
         verbose_name = _("导入任务")
@@ -616,6 +669,7 @@ class SummaryRun(BackgroundJob):
     )
 
     message_field = "error"
+    written_as = pgettext_lazy("refused", "编制总结")
 
     class Meta(BackgroundJob.Meta):
         verbose_name = _("年度总结")
@@ -644,7 +698,13 @@ class SummaryRun(BackgroundJob):
         return {f["key"]: f for f in self.figures}
 
 
-class ChoiceSynonymQuerySet(models.QuerySet):
+class ChoiceSynonymQuerySet(WriteRule, models.QuerySet):
+    def write_refusal(self, user, record=None) -> str | None:
+        """The synonyms are one table for the whole deployment, kept by its administrators."""
+        if not (user.is_authenticated and user.sees_everything):
+            return gettext("只有系统管理员可以修改选项同义词")
+        return super().write_refusal(user, record)
+
     def for_kind(self, kind: str) -> dict[str, dict[str, str]]:
         """An import kind's synonyms in one query, as the import reads them: field → {synonym: value}."""
         from .imports import normalize  # imports.py builds on these models
@@ -726,6 +786,19 @@ class ChannelKind(models.TextChoices):
     WECOM = "wecom", _("企业微信群机器人")
 
 
+class ChannelQuerySet(WriteRule, models.QuerySet):
+    def visible_to(self, user) -> ChannelQuerySet:
+        """The channels a user configures: their unit's and those of the units below (a district's
+        office often sets up its schools' robots), every unit's for an administrator."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_everything:
+            return self
+        if user.organization_id is None:
+            return self.none()
+        return self.filter(organization__path__startswith=user.organization.path)
+
+
 class Channel(models.Model):
     """Where a unit's messages also go besides its people's inboxes: a group robot (钉钉, 企业微信)
     or a shared mailbox, configured by the unit's staff. The address of a robot holds its key and
@@ -743,6 +816,9 @@ class Channel(models.Model):
     is_active = models.BooleanField(_("启用此渠道"), default=True)
     last_sent_at = models.DateTimeField(_("最近发送成功"), null=True, blank=True)
     last_error = models.CharField(_("最近一次失败原因"), max_length=300, blank=True)
+
+    objects = ChannelQuerySet.as_manager()
+    written_as = pgettext_lazy("refused", "配置消息渠道")
 
     class Meta:
         verbose_name = _("消息渠道")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpResponse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from . import official_document, tasks
 from .excel import XLSX_CONTENT_TYPE
-from .generic import OrganizationCodeField, download_response, history_source
+from .generic import OrganizationCodeField, download_response, history_source, require_write
 from .models import JobStatus, Organization, SummaryRun
 from .text import CheckedTextMixin, text_problem
 from .years import record_span
@@ -66,8 +65,7 @@ def _runs(user):
 def summary_list(request):
     form = SummaryRequestForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        if not request.user.can_write:
-            raise PermissionDenied(_("局领导账号只能查看，不能编制总结"))
+        require_write(request.user, SummaryRun())
         if form.is_valid():
             run = tasks.start_summary(
                 form.cleaned_data["organization"],
@@ -78,7 +76,8 @@ def summary_list(request):
             )
             return redirect(run.get_absolute_url())
     runs = _runs(request.user).order_by("-created_at")[:100]
-    return render(request, "emergency/summaryrun_list.html", {"form": form, "runs": runs})
+    can_write = SummaryRun.objects.write_refusal(request.user, SummaryRun()) is None
+    return render(request, "emergency/summaryrun_list.html", {"form": form, "runs": runs, "can_write": can_write})
 
 
 @login_required
@@ -103,15 +102,14 @@ def summary_detail(request, pk):
             "run": run,
             "others": others,
             "paragraphs": [p for p in run.narrative.split("\n\n") if p.strip()],
-            "can_write": request.user.can_write,
+            "can_write": SummaryRun.objects.write_refusal(request.user, run) is None,
         },
     )
 
 
 def _writable_run(request, pk) -> SummaryRun:
     run = get_object_or_404(_runs(request.user).select_for_update(of=("self",)), pk=pk)
-    if not request.user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看，不能修改总结"))
+    require_write(request.user, run)
     return run
 
 
@@ -163,8 +161,7 @@ def summary_finalize(request, pk):
 @require_POST
 def summary_rerun(request, pk):
     run = get_object_or_404(_runs(request.user), pk=pk)
-    if not request.user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看，不能编制总结"))
+    require_write(request.user, run)
     fresh = tasks.start_summary(run.organization, run.year, request.user, run.notice, run.with_outlook)
     return redirect(fresh.get_absolute_url())
 
@@ -197,8 +194,7 @@ def summary_pdf(request, pk):
     (a rendering the broker lost, or LibreOffice installed since)."""
     run = get_object_or_404(_runs(request.user), pk=pk)
     if request.method == "POST":
-        if not request.user.can_write:
-            raise PermissionDenied(_("局领导账号只能查看，不能修改总结"))
+        require_write(request.user, run)
         if run.is_final and not run.pdf:
             tasks.queue_summary_pdf(run)
             messages.info(request, _("PDF 正在后台生成，请稍后刷新本页"))

@@ -3,35 +3,42 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import account_views, dashboard, errors, inbox_views, summary_views, views
+from .generic import record_urls
 
 handler400 = errors.bad_request
 handler403 = errors.permission_denied
 handler404 = errors.page_not_found
 
 core = [
-    path("organizations/", views.OrganizationList.as_view(), name="organization_list"),
-    path("organizations/tree/", views.organization_tree, name="organization_tree"),
-    path("organizations/add/", views.OrganizationEdit.as_view(), name="organization_add"),
-    path("organizations/<int:pk>/", views.OrganizationDetail.as_view(), name="organization_detail"),
-    path("organizations/<int:pk>/edit/", views.OrganizationEdit.as_view(), name="organization_edit"),
-    path("organizations/<int:pk>/history/", views.OrganizationHistory.as_view(), name="organization_history"),
-    path("leadership/", views.LeadershipGroupList.as_view(), name="leadershipgroup_list"),
-    path("leadership/add/", views.LeadershipGroupEdit.as_view(), name="leadershipgroup_add"),
-    path("leadership/<int:pk>/", views.LeadershipGroupDetail.as_view(), name="leadershipgroup_detail"),
-    path("leadership/<int:pk>/edit/", views.LeadershipGroupEdit.as_view(), name="leadershipgroup_edit"),
-    path("leadership/<int:pk>/history/", views.LeadershipGroupHistory.as_view(), name="leadershipgroup_history"),
-    path("leadership/members/add/", views.LeadershipMemberEdit.as_view(), name="leadershipmember_add"),
-    path("leadership/members/<int:pk>/", views.LeadershipMemberDetail.as_view(), name="leadershipmember_detail"),
-    path("leadership/members/<int:pk>/edit/", views.LeadershipMemberEdit.as_view(), name="leadershipmember_edit"),
-    path(
-        "leadership/members/<int:pk>/history/", views.LeadershipMemberHistory.as_view(), name="leadershipmember_history"
+    *record_urls(
+        "organizations/",
+        list=views.OrganizationList,
+        detail=views.OrganizationDetail,
+        edit=views.OrganizationEdit,
+        history=views.OrganizationHistory,
     ),
-    path("documents/", views.DocumentList.as_view(), name="document_list"),
-    path("documents/add/", views.DocumentEdit.as_view(), name="document_add"),
-    path("documents/<int:pk>/", views.DocumentDetail.as_view(), name="document_detail"),
-    path("documents/<int:pk>/edit/", views.DocumentEdit.as_view(), name="document_edit"),
-    path("documents/<int:pk>/delete/", views.DocumentDelete.as_view(), name="document_delete"),
-    path("documents/<int:pk>/history/", views.DocumentHistory.as_view(), name="document_history"),
+    path("organizations/tree/", views.organization_tree, name="organization_tree"),
+    *record_urls(
+        "leadership/",
+        list=views.LeadershipGroupList,
+        detail=views.LeadershipGroupDetail,
+        edit=views.LeadershipGroupEdit,
+        history=views.LeadershipGroupHistory,
+    ),
+    *record_urls(
+        "leadership/members/",
+        detail=views.LeadershipMemberDetail,
+        edit=views.LeadershipMemberEdit,
+        history=views.LeadershipMemberHistory,
+    ),
+    *record_urls(
+        "documents/",
+        list=views.DocumentList,
+        detail=views.DocumentDetail,
+        edit=views.DocumentEdit,
+        delete=views.DocumentDelete,
+        history=views.DocumentHistory,
+    ),
     path("documents/<int:pk>/file/", views.document_file, name="document_file"),
     path("attachments/<int:ct>/<int:pk>/add/", views.attachment_add, name="attachment_add"),
     path("attachments/<int:pk>/", views.attachment_file, name="attachment_file"),
@@ -42,14 +49,16 @@ core = [
     path("imports/jobs/<int:pk>/status/", views.import_job_status, name="importjob_status"),
     path("imports/jobs/<int:pk>/confirm/", views.import_confirm, name="importjob_confirm"),
     path("imports/jobs/<int:pk>/retry/", views.import_retry, name="importjob_retry"),
-    path("users/", account_views.UserList.as_view(), name="user_list"),
-    path("users/add/", account_views.UserEdit.as_view(), name="user_add"),
+    *record_urls(
+        "users/",
+        list=account_views.UserList,
+        detail=account_views.UserDetail,
+        edit=account_views.UserEdit,
+        history=account_views.UserHistory,
+    ),
     path("users/schools/", account_views.school_accounts, name="user_schools"),
     path("users/issue-passwords/", account_views.user_issue_passwords, name="user_issue_passwords"),
     path("users/first-passwords/", account_views.first_passwords_download, name="user_first_passwords"),
-    path("users/<int:pk>/", account_views.UserDetail.as_view(), name="user_detail"),
-    path("users/<int:pk>/edit/", account_views.UserEdit.as_view(), name="user_edit"),
-    path("users/<int:pk>/history/", account_views.UserHistory.as_view(), name="user_history"),
     path("users/<int:pk>/active/", account_views.user_set_active, name="user_set_active"),
     path("users/<int:pk>/reset-password/", account_views.user_reset_password, name="user_reset_password"),
     path("settings/", views.rules_page, name="settings"),

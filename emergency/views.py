@@ -33,13 +33,13 @@ from .generic import (
     RecordForm,
     RecordHistoryView,
     RecordListView,
-    attachment_delete_refusal,
     attachment_panels,
+    attachment_refusal,
     content_disposition,
     excel_response,
     history_source,
-    record_editable,
     refuses,
+    require_write,
 )
 from .imports import Column, ImportSpec, normalize, template_workbook
 from .models import (
@@ -53,8 +53,9 @@ from .models import (
     LeadershipMember,
     Organization,
     OrganizationKind,
-    Role,
     placement_error,
+    read_only_refusal,
+    url_name,
 )
 from .storage import StorageUnavailable
 from .tables import DocumentTable, LeadershipGroupTable, OrganizationTable
@@ -162,13 +163,6 @@ class OrganizationForm(RecordForm):
 class OrganizationEdit(RecordEditView):
     model = Organization
     form_class = OrganizationForm
-
-    @classmethod
-    def refusal(cls, user, **kwargs):
-        # A school keeps its own details current, but cannot create organisations.
-        if user.role == Role.SCHOOL_OFFICER and "pk" not in kwargs:
-            return _("学校填报员不能新建单位")
-        return super().refusal(user, **kwargs)
 
 
 class OrganizationHistory(RecordHistoryView):
@@ -380,16 +374,16 @@ class AttachmentForm(CheckedTextMixin, forms.Form):
 @login_required
 @require_POST
 def attachment_add(request, ct, pk):
-    if not request.user.can_write:
-        raise PermissionDenied
+    if reason := read_only_refusal(request.user):
+        raise PermissionDenied(reason)
     content_type = get_object_or_404(ContentType, pk=ct)
     model = content_type.model_class()
     kinds = attachment_panels.get(model)
     if kinds is None:
         raise Http404
     record = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
-    if not record_editable(record, request.user):
-        raise PermissionDenied(_("只有记录所属单位及其上级可以上传附件"))
+    if reason := attachment_refusal(request.user, record):
+        raise PermissionDenied(reason)
     form = AttachmentForm(request.POST, request.FILES, kinds=kinds)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -424,7 +418,7 @@ def attachment_file(request, pk):
 def attachment_delete(request, pk):
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
     record = attachment.record
-    if reason := attachment_delete_refusal(request.user, record):
+    if reason := attachment_refusal(request.user, record):
         raise PermissionDenied(reason)
     attachment.delete()
     messages.success(request, _("已删除附件"))
@@ -494,8 +488,7 @@ def import_job(request, pk):
 
 
 def _list_url(spec) -> str:
-    meta = spec.model._meta
-    return reverse(f"{meta.app_label}:{meta.model_name}_list")
+    return reverse(url_name(spec.model, "list"))
 
 
 @login_required
@@ -508,8 +501,7 @@ def import_job_status(request, pk):
 @login_required
 @require_POST
 def import_confirm(request, pk):
-    if not request.user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看，不能导入"))
+    require_write(request.user, ImportJob())
     with transaction.atomic():
         job = get_object_or_404(
             ImportJob.objects.visible_to(request.user).filter(created_by=request.user).select_for_update(), pk=pk
@@ -529,8 +521,7 @@ def import_confirm(request, pk):
 @login_required
 @require_POST
 def import_retry(request, pk):
-    if not request.user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看，不能导入"))
+    require_write(request.user, ImportJob())
     with transaction.atomic():
         job = get_object_or_404(
             ImportJob.objects.visible_to(request.user).filter(created_by=request.user).select_for_update(), pk=pk
@@ -584,11 +575,10 @@ class SynonymForm(forms.Form):
 def rules_page(request) -> HttpResponse:
     """规则设置: the rules that differ between places, as this deployment set them, and the choices'
     synonyms of the imports, which a system administrator adds and removes here."""
-    may_edit = request.user.sees_everything
+    may_edit = ChoiceSynonym.objects.write_refusal(request.user) is None
     form = SynonymForm(request.POST if "synonym" in request.POST else None)
     if request.method == "POST":
-        if not may_edit:
-            raise PermissionDenied(_("只有系统管理员可以修改选项同义词"))
+        require_write(request.user, ChoiceSynonym())
         if "delete" in request.POST:
             ChoiceSynonym.objects.filter(pk=request.POST["delete"]).delete()
             messages.success(request, _("已删除同义词"))

@@ -20,7 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 
-from emergency.models import Organization, OrganizationKind, Record, RecordQuerySet, Role, track_history
+from emergency.models import (
+    Organization,
+    OrganizationKind,
+    Record,
+    RecordQuerySet,
+    Role,
+    read_only_refusal,
+    track_history,
+)
 
 from .choices import CampaignKind, HazardAction, HazardCategory, HazardLevel, HazardStatus, NoticeKind
 
@@ -77,6 +85,14 @@ class InspectionCampaignQuerySet(RecordQuerySet):
         if not user.is_authenticated or user.sees_everything or user.organization_id is None:
             return super().visible_to(user)
         return self.filter(Q(organization__path__startswith=user.organization.path) | self._covering(user.organization))
+
+    def write_refusal(self, user, record=None) -> str | None:
+        """A campaign organised above the user is read by them, changed only by its organiser."""
+        if reason := super().write_refusal(user, record):
+            return reason
+        if record is not None and record.pk is not None and not self.editable_by(user).filter(pk=record.pk).exists():
+            return _("只有组织单位可以修改或删除排查行动")
+        return None
 
     def covering(self, org: Organization) -> InspectionCampaignQuerySet:
         """Campaigns an organisation takes part in: its own, or organised above it with it in scope."""
@@ -240,6 +256,15 @@ STEPS = {
 }
 
 
+# The work of the closed loop (its steps, supervision, acknowledgement), as a leader is refused it.
+RECTIFICATION = pgettext_lazy("refused", "办理隐患整改")
+
+
+def rectification_refusal(user) -> str | None:
+    """Leaders read only: the loop's rule before each step's own (`Hazard.refusal`)."""
+    return read_only_refusal(user, RECTIFICATION)
+
+
 def is_owner_side(user, org: Organization) -> bool:
     """The school rectifies: its officer, or staff of the organisation that owns the hazard."""
     return (
@@ -248,6 +273,12 @@ def is_owner_side(user, org: Organization) -> bool:
         and user.organization_id is not None
         and user.organization_id == org.pk
     )
+
+
+def follows_units_below(user, org: Organization) -> bool:
+    """A bureau's staff, leaders and administrators follow what its units below have open; a
+    school officer follows their own school."""
+    return user.role != Role.SCHOOL_OFFICER and org.kind != OrganizationKind.SCHOOL
 
 
 def is_reviewer(user, org: Organization) -> bool:
@@ -397,8 +428,8 @@ class Hazard(Record):
         step = STEPS.get(action)
         if step is None:
             return _("未知的操作")
-        if not user.is_authenticated or not user.can_write:
-            return _("局领导账号只能查看，不能办理隐患整改")
+        if reason := rectification_refusal(user):
+            return reason
         label = HazardAction(action).label
         if self.status not in step.sources:
             return _("隐患当前状态为“%(s)s”，不能“%(a)s”") % {"s": self.get_status_display(), "a": label}

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from emergency import registry
-from emergency.models import Organization, OrganizationKind, Role
+from emergency.models import Organization
 from emergency.registry import HomeItem, Period, organisation_filter
 
 from .choices import HazardLevel, HazardStatus, NoticeKind
-from .models import Hazard, HazardNotice
+from .models import Hazard, HazardNotice, follows_units_below, is_owner_side
 
 
 def home_items(user) -> list[HomeItem]:
@@ -35,7 +35,7 @@ def home_items(user) -> list[HomeItem]:
     mine = urlencode({**organisation_filter(org), "below": "false"})
     theirs = urlencode({**organisation_filter(org), "below": "true"})
     items = []
-    if user.organization is not None and user.role in (Role.SCHOOL_OFFICER, Role.STAFF):
+    if user.organization is not None and is_owner_side(user, user.organization):
         notices = HazardNotice.objects.filter(organization=org).still_open()
         n = notices.aggregate(
             supervision=Count("id", filter=Q(kind=NoticeKind.SUPERVISION)),
@@ -48,7 +48,7 @@ def home_items(user) -> list[HomeItem]:
             HomeItem(_("本单位未销号隐患"), counts["own_open"], f"{hazards}?{mine}&still_open=true"),
         ]
     items.append(HomeItem(overdue.name, counts["overdue"], overdue.url(org, period), "danger"))
-    if user.role != Role.SCHOOL_OFFICER and org.kind != OrganizationKind.SCHOOL:
+    if follows_units_below(user, org):
         items += [
             HomeItem(
                 _("下级单位待复查隐患"), counts["review"], f"{hazards}?{theirs}&status={HazardStatus.REVIEW}", "info"

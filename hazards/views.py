@@ -28,6 +28,7 @@ from emergency.generic import (
     RecordHistoryView,
     RecordListView,
     history_source,
+    require_write,
 )
 from emergency.models import AttachmentKind, Organization
 from emergency.summary import child_code
@@ -55,6 +56,7 @@ from .models import (
     is_owner_side,
     is_reviewer,
     local_today,
+    rectification_refusal,
 )
 from .tables import HazardNoticeTable, HazardTable, InspectionCampaignTable, SupervisionTable
 
@@ -83,13 +85,12 @@ class InspectionCampaignDetail(RecordDetailView):
         context["field_rows"][0] = (_("组织单位"), campaign.organization)
         context["scope"] = sorted(campaign.scope.all(), key=lambda o: o.path)
         context["signoffs"] = list(campaign.signoffs.select_related("department")) if campaign.kind == "joint" else []
-        context["can_manage"] = (
-            user.can_write and InspectionCampaign.objects.editable_by(user).filter(pk=campaign.pk).exists()
-        )
+        context["can_manage"] = InspectionCampaign.objects.write_refusal(user, campaign) is None
         context.update(campaign_progress(campaign, user))
         org = user.organization
         # The units asked to inspect report; the organiser itself has nothing to report to itself.
-        if org is not None and user.can_write and org != campaign.organization and campaign.covers(org):
+        reports = CampaignReport.objects.write_refusal(user) is None
+        if org is not None and reports and org != campaign.organization and campaign.covers(org):
             context["own_report"] = campaign.reports.filter(organization=org).first()
             context["report_form"] = CampaignReportForm(initial={"reported_on": local_today()})
         context["signoff_form"] = SignoffForm(initial={"signed_on": local_today()})
@@ -152,27 +153,12 @@ def campaign_progress(campaign: InspectionCampaign, user) -> dict:
     return {"progress_rows": rows, "progress": totals, "viewpoint": viewpoint}
 
 
-class CampaignObjectMixin:
-    """A campaign organised above the user is visible to them but changed only by its organiser."""
-
-    def get_queryset(self):
-        return InspectionCampaign.objects.editable_by(self.request.user)
-
-    def get_object(self, queryset=None):
-        if "pk" not in self.kwargs:
-            return None
-        campaign = get_object_or_404(InspectionCampaign.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
-        if not self.get_queryset().filter(pk=campaign.pk).exists():
-            raise PermissionDenied(_("只有组织单位可以修改或删除排查行动"))
-        return campaign
-
-
-class InspectionCampaignEdit(CampaignObjectMixin, RecordEditView):
+class InspectionCampaignEdit(RecordEditView):
     model = InspectionCampaign
     form_class = InspectionCampaignForm
 
 
-class InspectionCampaignDelete(CampaignObjectMixin, RecordDeleteView):
+class InspectionCampaignDelete(RecordDeleteView):
     model = InspectionCampaign
 
 
@@ -186,8 +172,7 @@ def campaign_report(request, pk):
     """A unit reports it has carried out the campaign's inspection (again: corrects its report)."""
     campaign = get_object_or_404(InspectionCampaign.objects.visible_to(request.user), pk=pk)
     user, org = request.user, request.user.organization
-    if not user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看"))
+    require_write(user, CampaignReport())
     if org is None or org == campaign.organization or not campaign.covers(org):
         messages.error(request, _("本单位不在排查行动“%(c)s”的范围内") % {"c": campaign})
         return redirect(campaign)
@@ -218,11 +203,7 @@ def campaign_signoff(request, pk):
         pk=pk,
     )
     campaign = signoff.campaign
-    if (
-        not request.user.can_write
-        or not InspectionCampaign.objects.editable_by(request.user).filter(pk=campaign.pk).exists()
-    ):
-        raise PermissionDenied(_("只有组织单位可以登记部门会签"))
+    require_write(request.user, campaign)
     form = SignoffForm(request.POST)
     if form.is_valid():
         signoff.signed_by, signoff.signed_on = form.cleaned_data["signed_by"], form.cleaned_data["signed_on"]
@@ -264,27 +245,18 @@ class HazardDetail(RecordDetailView):
         context["transitions"] = hazard.transitions.select_related("user")
         notices = list(hazard.notices.select_related("issuer", "acknowledged_by"))
         context["notices"] = notices
-        context["can_acknowledge"] = user.can_write and is_owner_side(user, hazard.organization)
-        context["can_supervise"] = user.can_write and is_reviewer(user, hazard.organization) and not hazard.is_closed
+        loop_open = rectification_refusal(user) is None
+        context["can_acknowledge"] = loop_open and is_owner_side(user, hazard.organization)
+        context["can_supervise"] = loop_open and is_reviewer(user, hazard.organization) and not hazard.is_closed
         context["notice_form"] = NoticeForm()
         context["acknowledge_form"] = AcknowledgeForm()
         context["is_overdue"] = hazard.is_overdue
         context["status_colour"] = STATUS_BADGES.get(hazard.status, "secondary")
-        context["editable"] = hazard.change_refusal() is None
+        context["editable"] = Hazard.objects.write_refusal(user, hazard) is None
         return context
 
 
-class ClosedHazardIsFinal:
-    """A closed (销号) hazard is the record of work done: it is no longer changed or deleted."""
-
-    def get_object(self, queryset=None):
-        hazard = super().get_object(queryset)
-        if hazard is not None and (reason := hazard.change_refusal()):
-            raise PermissionDenied(reason)
-        return hazard
-
-
-class HazardEdit(ClosedHazardIsFinal, RecordEditView):
+class HazardEdit(RecordEditView):
     model = Hazard
     form_class = HazardForm
 
@@ -311,7 +283,7 @@ class HazardEdit(ClosedHazardIsFinal, RecordEditView):
         return response
 
 
-class HazardDelete(ClosedHazardIsFinal, RecordDeleteView):
+class HazardDelete(RecordDeleteView):
     model = Hazard
 
 
@@ -328,8 +300,8 @@ def hazard_transition(request, pk, action):
     if action not in STEPS:
         raise Http404
     hazard = get_object_or_404(Hazard.objects.visible_to(request.user).select_related("organization"), pk=pk)
-    if not request.user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看，不能办理隐患整改"))
+    if reason := rectification_refusal(request.user):
+        raise PermissionDenied(reason)
     form = ActionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -387,8 +359,8 @@ def notice_add(request, pk):
     """An upper level issues a supervision notice (督办通知) to the hazard's organisation."""
     hazard = get_object_or_404(Hazard.objects.visible_to(request.user).select_related("organization"), pk=pk)
     user = request.user
-    if not user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看"))
+    if reason := rectification_refusal(user):
+        raise PermissionDenied(reason)
     if not is_reviewer(user, hazard.organization) or hazard.organization_id == user.organization_id:
         messages.error(request, _("只有上级教育局的工作人员可以督办"))
         return redirect(hazard)
@@ -441,8 +413,8 @@ def notice_acknowledge(request, pk):
         HazardNotice.objects.visible_to(request.user).select_related("organization", "hazard"), pk=pk
     )
     user = request.user
-    if not user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看"))
+    if reason := rectification_refusal(user):
+        raise PermissionDenied(reason)
     if not is_owner_side(user, notice.organization):
         messages.error(request, _("只有责任单位（%(o)s）可以签收") % {"o": notice.organization})
     elif notice.acknowledged_at is not None:
@@ -456,6 +428,3 @@ def notice_acknowledge(request, pk):
         notice.save()
         messages.success(request, _("已签收"))
     return redirect(notice.hazard)
-
-
-# ---- home panel -------------------------------------------------------------------------------

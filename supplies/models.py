@@ -14,10 +14,19 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from emergency.models import Organization, Record, RecordQuerySet, Stage, track_history
+from emergency.models import (
+    Organization,
+    OrganizationKind,
+    Record,
+    RecordQuerySet,
+    Role,
+    Stage,
+    WriteRule,
+    track_history,
+)
 
 from .choices import (
     DEFAULT_CHECK_INTERVAL_DAYS,
@@ -36,10 +45,19 @@ def expiry_warning_days() -> int:
     return int(getattr(settings, "SUPPLY_EXPIRY_WARNING_DAYS", 30))
 
 
-class SupplyItemQuerySet(models.QuerySet):
+class SupplyItemQuerySet(WriteRule, models.QuerySet):
     def visible_to(self, user) -> SupplyItemQuerySet:
         """The catalogue is shared by the whole system: everyone signed in reads it."""
         return self if user.is_authenticated else self.none()
+
+    def write_refusal(self, user, record=None) -> str | None:
+        """The shared catalogue is kept by administrators and the city bureau's staff."""
+        if reason := super().write_refusal(user, record):
+            return reason
+        org = user.organization
+        if user.sees_everything or (user.role == Role.STAFF and org is not None and org.kind == OrganizationKind.CITY):
+            return None
+        return gettext("物资目录由市教育局统一维护")
 
 
 @track_history
@@ -375,6 +393,12 @@ class SupplyAlert(Record):
 
 
 class CensusQuerySet(RecordQuerySet):
+    def write_refusal(self, user, record=None) -> str | None:
+        """A census is organised by a bureau; the schools answer it (CensusReturn)."""
+        if record is not None and record.pk is None and user.role == Role.SCHOOL_OFFICER:
+            return gettext("物资普查由教育局组织")
+        return super().write_refusal(user, record)
+
     def for_list(self) -> CensusQuerySet:
         return self.select_related("organization").annotate(
             units=models.Count("returns"),

@@ -27,9 +27,10 @@ from emergency.generic import (
     RecordListView,
     excel_response,
     history_source,
-    refuses,
+    require_write,
+    writes_to,
 )
-from emergency.models import AttachmentKind, Organization, OrganizationKind, Role
+from emergency.models import AttachmentKind, Organization
 from emergency.summary import child_code
 
 from . import census as census_rules
@@ -78,22 +79,6 @@ from .tables import (
 # ---- catalogue --------------------------------------------------------------------------------
 
 
-def keeps_catalogue(user) -> bool:
-    """The shared catalogue is kept by administrators and the city bureau's staff."""
-    if user.sees_everything:
-        return True
-    org = user.organization
-    return user.can_write and user.role == Role.STAFF and org is not None and org.kind == OrganizationKind.CITY
-
-
-class CatalogueKeeperMixin:
-    @classmethod
-    def refusal(cls, user, **kwargs):
-        if not keeps_catalogue(user):
-            return _("物资目录由市教育局统一维护")
-        return super().refusal(user, **kwargs)
-
-
 class SupplyItemList(RecordListView):
     model = SupplyItem
     queryset = SupplyItem.objects.all()
@@ -106,12 +91,12 @@ class SupplyItemDetail(RecordDetailView):
     fields = ["name", "category", "spec", "unit", "check_interval_days", "notes"]
 
 
-class SupplyItemEdit(CatalogueKeeperMixin, RecordEditView):
+class SupplyItemEdit(RecordEditView):
     model = SupplyItem
     form_class = SupplyItemForm
 
 
-class SupplyItemDelete(CatalogueKeeperMixin, RecordDeleteView):
+class SupplyItemDelete(RecordDeleteView):
     model = SupplyItem
 
 
@@ -277,12 +262,8 @@ class MovementHistory(RecordHistoryView):
 
 
 @history_source(_lazy("出入库登记"))
-def movement_refusal(user, **kwargs) -> str | None:
-    return None if user.can_write else _("局领导账号只能查看，不能登记出入库")
-
-
 @login_required
-@refuses(movement_refusal)
+@writes_to(StockMovement)
 def movement_add(request):
     """Record a movement of one stock line (?stock=<id>): GET shows the form, POST makes it."""
     stock_id = request.POST.get("stock") or request.GET.get("stock")
@@ -412,8 +393,7 @@ class AlertHistory(RecordHistoryView):
 @require_POST
 def alert_refresh(request):
     """Refresh the alerts of the user's own subtree now, rather than wait for the night's job."""
-    if not request.user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看"))
+    require_write(request.user, SupplyAlert())
     root = request.user.organization
     if root is None and not request.user.sees_everything:
         raise PermissionDenied
@@ -490,12 +470,6 @@ class CensusEdit(RecordEditView):
     model = SupplyCensus
     form_class = CensusForm
 
-    @classmethod
-    def refusal(cls, user, **kwargs):
-        if user.role == Role.SCHOOL_OFFICER and "pk" not in kwargs:
-            return _("物资普查由教育局组织")
-        return super().refusal(user, **kwargs)
-
     def form_valid(self, form):
         creating = form.instance.pk is None
         with transaction.atomic():
@@ -544,8 +518,7 @@ class CensusReturnHistory(RecordHistoryView):
 def census_return_confirm(request, pk):
     """A school confirms its counts as they stand, or corrects some: each correction a 盘点."""
     answer = get_object_or_404(CensusReturn.objects.visible_to(request.user).select_related("census"), pk=pk)
-    if not request.user.can_write:
-        raise PermissionDenied(_("局领导账号只能查看"))
+    require_write(request.user, answer)
     if not answer.census.is_open(timezone.localdate()):
         messages.error(request, _("该普查已结束或已过截止日期，不能再确认"))
         return redirect(answer.get_absolute_url())
