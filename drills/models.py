@@ -8,8 +8,7 @@ import datetime
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import formats
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from emergency.models import Organization, Record, RecordQuerySet, Stage, track_history
 from plans.models import EmergencyPlan
 
-from .choices import EVACUATION_TYPES, DrillForm, DrillType, RequirementPeriod
+from .choices import DrillForm, DrillType, RequirementPeriod
 
 
 class DrillQuerySet(RecordQuerySet):
@@ -27,14 +26,6 @@ class DrillQuerySet(RecordQuerySet):
     def held_between(self, start: datetime.date, end: datetime.date) -> DrillQuerySet:
         """Held on or after `start` and before `end` (half-open, so year ranges chain)."""
         return self.filter(held_on__gte=start, held_on__lt=end)
-
-    def totals(self) -> dict[str, int]:
-        """Drills, students and staff taking part: one aggregate query."""
-        return self.aggregate(
-            drills=Count("pk"),
-            students=Coalesce(Sum("students"), 0),
-            staff=Coalesce(Sum("staff"), 0),
-        )
 
 
 @track_history
@@ -136,18 +127,6 @@ class DrillRequirement(models.Model):
             months = "、".join(str(m) for m in sorted(self.exempt_months))
             text += gettext("，%(months)s月不计") % {"months": months}
         return text
-
-
-DEFAULT_REQUIREMENTS = {
-    Stage.KINDERGARTEN: (RequirementPeriod.QUARTER, 1),
-    **{
-        stage: (RequirementPeriod.MONTH, 1)
-        for stage in Stage.values
-        if stage != Stage.KINDERGARTEN  # primary and secondary (and special, at least as often)
-    },
-}
-DEFAULT_DRILL_TYPES = [str(t) for t in EVACUATION_TYPES]
-REQUIREMENT_BASIS = "教育部办公厅《中小学幼儿园应急疏散演练指南》（教基一厅〔2014〕2号）"
 
 
 class DrillScheduleQuerySet(RecordQuerySet):

@@ -24,7 +24,6 @@ from emergency.models import LeadershipGroup, LeadershipMember, Organization, Re
 
 from . import conf
 from .choices import (
-    SERIOUS_LEVELS,
     IncidentLevel,
     IncidentType,
     LogKind,
@@ -461,10 +460,6 @@ class Incident(Record):
     @property
     def casualties(self) -> int:
         return self.deaths + self.injuries
-
-    @property
-    def is_serious(self) -> bool:
-        return self.level in SERIOUS_LEVELS
 
     @property
     def report_limit(self) -> datetime.timedelta:

@@ -1,7 +1,6 @@
 """Tables of the hazard area: the first column links to the record."""
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -83,8 +82,3 @@ class HazardNoticeTable(RecordTable):
 
     def render_text(self, value):
         return value if len(value) <= 60 else value[:59] + "…"
-
-
-def notice_list_url(**params) -> str:
-    query = "&".join(f"{k}={v}" for k, v in params.items())
-    return reverse("hazards:hazardnotice_list") + (f"?{query}" if query else "")

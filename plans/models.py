@@ -81,9 +81,6 @@ class EmergencyPlanQuerySet(RecordQuerySet):
     def in_force_on(self, day: datetime.date) -> EmergencyPlanQuerySet:
         return self.filter(in_force_on(day))
 
-    def bureau_level(self) -> EmergencyPlanQuerySet:
-        return self.filter(organization__kind__in=BUREAU_KINDS)
-
     def school_level(self) -> EmergencyPlanQuerySet:
         return self.filter(organization__kind=OrganizationKind.SCHOOL)
 

@@ -28,11 +28,10 @@ from .columns import (
 )
 from .spec import ImportSpec, Row, Validation
 from .template import template_workbook
-from .validation import MAX_ERRORS_KEPT, ImportConflict, apply, validate
+from .validation import ImportConflict, apply, validate
 from .writer import insert_rows, update_rows
 
 __all__ = [
-    "MAX_ERRORS_KEPT",
     "CellError",
     "Choice",
     "Code",

@@ -21,8 +21,6 @@ from .columns import CellError, Column, ImportContext, Org, code_text, is_blank,
 from .spec import ImportSpec, Row, Validation
 from .writer import AnyOf
 
-MAX_ERRORS_KEPT = 500
-
 # A file names its units by code, thousands of them at once: they travel as one array. (Ids too.)
 Organization._meta.get_field("code").register_lookup(AnyOf)
 Organization._meta.pk.register_lookup(AnyOf)
