@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 STAGES = ["kindergarten", "primary", "junior", "senior", "nine_year", "complete", "vocational", "special"]
 BASIS = "教育部办公厅《中小学幼儿园应急疏散演练指南》（教基一厅〔2014〕2号）"
@@ -26,7 +26,7 @@ def seed_requirements(sender, **kwargs) -> None:
 
 class DrillsConfig(AppConfig):
     name = "drills"
-    verbose_name = _("应急演练")
+    verbose_name = _lazy("应急演练")
 
     def ready(self) -> None:
         from emergency import cache, registry
@@ -41,13 +41,13 @@ class DrillsConfig(AppConfig):
         registry.register_area(
             registry.Area(
                 "drills",
-                _("应急演练"),
+                _lazy("应急演练"),
                 "drills:drill_list",
                 links=(
-                    (_("全部演练"), "drills:drill_list"),
-                    (_("演练达标情况"), "drills:compliance"),
-                    (_("演练安排"), "drills:drillschedule_list"),
-                    (_("新增演练"), "drills:drill_add"),
+                    (_lazy("全部演练"), "drills:drill_list"),
+                    (_lazy("演练达标情况"), "drills:compliance"),
+                    (_lazy("演练安排"), "drills:drillschedule_list"),
+                    (_lazy("新增演练"), "drills:drill_add"),
                 ),
             )
         )

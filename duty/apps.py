@@ -1,10 +1,10 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 
 class DutyConfig(AppConfig):
     name = "duty"
-    verbose_name = _("值班与信息报送")
+    verbose_name = _lazy("值班与信息报送")
 
     def ready(self) -> None:
         from emergency import registry
@@ -19,15 +19,15 @@ class DutyConfig(AppConfig):
         registry.register_area(
             registry.Area(
                 "duty",
-                _("值班与信息报送"),
+                _lazy("值班与信息报送"),
                 "duty:dutyshift_list",
                 links=(
-                    (_("月度值班表"), "duty:roster_month"),
-                    (_("值班班次"), "duty:dutyshift_list"),
-                    (_("排班"), "duty:roster_build"),
-                    (_("值班覆盖检查"), "duty:coverage"),
-                    (_("值班记录"), "duty:dutylog_list"),
-                    (_("突发事件信息报送"), "duty:incident_list"),
+                    (_lazy("月度值班表"), "duty:roster_month"),
+                    (_lazy("值班班次"), "duty:dutyshift_list"),
+                    (_lazy("排班"), "duty:roster_build"),
+                    (_lazy("值班覆盖检查"), "duty:coverage"),
+                    (_lazy("值班记录"), "duty:dutylog_list"),
+                    (_lazy("突发事件信息报送"), "duty:incident_list"),
                 ),
             )
         )
@@ -40,11 +40,11 @@ class DutyConfig(AppConfig):
         register_panel("duty", summary.panel)
         registry.register_figures(*summary.FIGURES)
         registry.register_rule(
-            _("班次时间"),
+            _lazy("班次时间"),
             lambda: "；".join(f"{ShiftKind(k).label} {a:%H:%M}–{b:%H:%M}" for k, (a, b) in conf.shift_times().items()),
         )
         registry.register_rule(
-            _("事件初报时限"),
+            _lazy("事件初报时限"),
             lambda: "；".join(
                 f"{IncidentLevel(k).label} {conf.describe_limit(v)}" for k, v in conf.report_limits().items()
             ),

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 
 class EmergencyConfig(AppConfig):
     name = "emergency"
-    verbose_name = _("应急管理工作台")
+    verbose_name = _lazy("应急管理工作台")
 
     def ready(self) -> None:
         from . import cache, registry

@@ -4,7 +4,7 @@ from functools import partial
 from operator import itemgetter
 
 import django_tables2 as tables
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_tables2.data import TableListData
 from django_tables2.utils import Accessor, OrderBy
 
@@ -91,18 +91,18 @@ def _attribute(name: str):
 class OrganizationTable(tables.Table):
     code = tables.Column(linkify=True)
     name = tables.Column(linkify=True)
-    parent = tables.Column(verbose_name=_("上级单位"), order_by=("parent__path",))
+    parent = tables.Column(verbose_name=_lazy("上级单位"), order_by=("parent__path",))
 
     class Meta:
         model = Organization
         fields = ["code", "name", "parent", "kind", "stage", "contact", "phone", "students", "staff_count"]
         order_by = "code"
-        empty_text = _("没有符合条件的单位")
+        empty_text = _lazy("没有符合条件的单位")
 
 
 class LeadershipGroupTable(RecordTable):
     name = tables.Column(linkify=True)
-    member_count = tables.Column(verbose_name=_("在册成员数"))
+    member_count = tables.Column(verbose_name=_lazy("在册成员数"))
 
     class Meta(RecordTable.Meta):
         model = LeadershipGroup

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 FOCUS_PERIODS = [
     ("春节", ""),
@@ -30,7 +30,7 @@ def seed_managed_lists(sender, **kwargs) -> None:
 
 class HazardsConfig(AppConfig):
     name = "hazards"
-    verbose_name = _("隐患排查整治")
+    verbose_name = _lazy("隐患排查整治")
 
     def ready(self) -> None:
         from celery.schedules import crontab
@@ -48,13 +48,13 @@ class HazardsConfig(AppConfig):
         registry.register_area(
             registry.Area(
                 "hazards",
-                _("隐患排查"),
+                _lazy("隐患排查"),
                 "hazards:hazard_list",
                 links=(
-                    (_("隐患"), "hazards:hazard_list"),
-                    (_("排查行动"), "hazards:inspectioncampaign_list"),
-                    (_("隐患督办"), "hazards:supervision"),
-                    (_("督办与提醒"), "hazards:hazardnotice_list"),
+                    (_lazy("隐患"), "hazards:hazard_list"),
+                    (_lazy("排查行动"), "hazards:inspectioncampaign_list"),
+                    (_lazy("隐患督办"), "hazards:supervision"),
+                    (_lazy("督办与提醒"), "hazards:hazardnotice_list"),
                 ),
             )
         )
@@ -71,7 +71,7 @@ class HazardsConfig(AppConfig):
         registry.register_record_action(
             Drill,
             registry.RecordAction(
-                _("登记演练中发现的隐患"), "hazards:hazard_add", "drill", "report-hazard", style="outline-danger"
+                _lazy("登记演练中发现的隐患"), "hazards:hazard_add", "drill", "report-hazard", style="outline-danger"
             ),
         )
         post_migrate.connect(seed_managed_lists, sender=self)

@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import RecordTable
@@ -17,7 +18,7 @@ def status_badge(hazard: Hazard, today=None) -> str:
         hazard.get_status_display(),
     )
     if hazard.is_overdue_on(today or local_today()):
-        badge += format_html(' <span class="badge text-bg-danger">{}</span>', _lazy("逾期"))
+        badge += format_html(' <span class="badge text-bg-danger">{}</span>', _("逾期"))
     return badge
 
 
@@ -72,7 +73,7 @@ class HazardNoticeTable(RecordTable):
         order_by = ("-created_at",)
 
     def render_acknowledged_at(self, value, record):
-        return format_html('<span class="badge text-bg-success">{}</span>', _lazy("已签收"))
+        return format_html('<span class="badge text-bg-success">{}</span>', _("已签收"))
 
     def value_acknowledged_at(self, value):
         return value

@@ -1,10 +1,10 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 
 class OutreachConfig(AppConfig):
     name = "outreach"
-    verbose_name = _("应急管理宣传")
+    verbose_name = _lazy("应急管理宣传")
 
     def ready(self) -> None:
         from emergency import registry
@@ -18,11 +18,11 @@ class OutreachConfig(AppConfig):
         registry.register_area(
             registry.Area(
                 "outreach",
-                _("应急宣传"),
+                _lazy("应急宣传"),
                 "outreach:outreachevent_list",
                 links=(
-                    (_("宣传活动"), "outreach:outreachevent_list"),
-                    (_("宣传活动方案（宣传周）"), "outreach:outreachcampaign_list"),
+                    (_lazy("宣传活动"), "outreach:outreachevent_list"),
+                    (_lazy("宣传活动方案（宣传周）"), "outreach:outreachcampaign_list"),
                 ),
             )
         )

@@ -1,10 +1,10 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 
 class PlansConfig(AppConfig):
     name = "plans"
-    verbose_name = _("应急预案")
+    verbose_name = _lazy("应急预案")
 
     def ready(self) -> None:
         from emergency import registry
@@ -18,12 +18,12 @@ class PlansConfig(AppConfig):
         registry.register_area(
             registry.Area(
                 "plans",
-                _("应急预案"),
+                _lazy("应急预案"),
                 "plans:emergencyplan_list",
                 links=(
-                    (_("全部预案"), "plans:emergencyplan_list"),
-                    (_("修订提醒"), "plans:emergencyplan_review"),
-                    (_("新增预案"), "plans:emergencyplan_add"),
+                    (_lazy("全部预案"), "plans:emergencyplan_list"),
+                    (_lazy("修订提醒"), "plans:emergencyplan_review"),
+                    (_lazy("新增预案"), "plans:emergencyplan_add"),
                 ),
             )
         )

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 
 class SuppliesConfig(AppConfig):
     name = "supplies"
-    verbose_name = _("应急物资")
+    verbose_name = _lazy("应急物资")
 
     def ready(self) -> None:
         from celery.schedules import crontab
@@ -21,17 +21,17 @@ class SuppliesConfig(AppConfig):
         registry.register_area(
             registry.Area(
                 "supplies",
-                _("应急物资"),
+                _lazy("应急物资"),
                 "supplies:stock_list",
                 links=(
-                    (_("物资台账"), "supplies:stock_list"),
-                    (_("出入库记录"), "supplies:stockmovement_list"),
-                    (_("维护保养"), "supplies:maintenancerecord_list"),
-                    (_("物资预警"), "supplies:supplyalert_list"),
-                    (_("物资普查"), "supplies:supplycensus_list"),
-                    (_("普查确认"), "supplies:censusreturn_list"),
-                    (_("储备标准"), "supplies:reservestandard_list"),
-                    (_("物资目录"), "supplies:supplyitem_list"),
+                    (_lazy("物资台账"), "supplies:stock_list"),
+                    (_lazy("出入库记录"), "supplies:stockmovement_list"),
+                    (_lazy("维护保养"), "supplies:maintenancerecord_list"),
+                    (_lazy("物资预警"), "supplies:supplyalert_list"),
+                    (_lazy("物资普查"), "supplies:supplycensus_list"),
+                    (_lazy("普查确认"), "supplies:censusreturn_list"),
+                    (_lazy("储备标准"), "supplies:reservestandard_list"),
+                    (_lazy("物资目录"), "supplies:supplyitem_list"),
                 ),
             )
         )
@@ -44,7 +44,7 @@ class SuppliesConfig(AppConfig):
         register_section("supplies", summary.summarize)
         register_panel("supplies", summary.panel)
         registry.register_figures(*summary.FIGURES)
-        registry.register_rule(_("物资临期预警天数"), lambda: models.expiry_warning_days())
+        registry.register_rule(_lazy("物资临期预警天数"), lambda: models.expiry_warning_days())
         # Expiry and overdue inspections move with the calendar: refresh every night.
         settings.CELERY_BEAT_SCHEDULE["refresh-supply-alerts"] = {
             "task": "supplies.tasks.refresh_supply_alerts",
