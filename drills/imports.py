@@ -1,4 +1,4 @@
-"""应急演练 as an Excel kind (`drills`): the DESIGN.md columns; 关联预案 is a plan name resolved
+"""应急演练 as an Excel kind (`drills`): the template's columns; 关联预案 is a plan name resolved
 within the drill's own organisation (its version in force), and an unknown name is a row error."""
 
 from __future__ import annotations

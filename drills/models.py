@@ -88,7 +88,7 @@ class Drill(Record):
 class DrillRequirement(models.Model):
     """How many drills a school of one 学段 must hold: at least `min_count` drills of the listed
     types in every month (or quarter). Defaults from 教基一厅〔2014〕2号 (中小学每月、幼儿园每季度
-    至少一次应急疏散演练), seeded by a migration and changed in the admin."""
+    至少一次应急疏散演练), seeded after migrate (apps.py) and changed in the admin."""
 
     stage = models.CharField(_lazy("学段"), max_length=16, choices=Stage.choices, unique=True)
     period = models.CharField(_lazy("周期"), max_length=10, choices=RequirementPeriod.choices)

@@ -1,4 +1,4 @@
-"""The duty roster as an import kind (`duty`, 值班表), with exactly the DESIGN.md columns.
+"""The duty roster as an import kind (`duty`, 值班表): one row per unit, day and 班次.
 
 带班领导 is a name, found among the members of the row's organisation's leadership group as it
 stood on the row's date; a name outside the group, or of a member who had left (or not yet

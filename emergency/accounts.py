@@ -211,7 +211,7 @@ def create_school_accounts(manager: User, district: Organization) -> tuple[list[
 
 # ---- the `users` import kind ------------------------------------------------------------------
 
-# The role column takes the name DESIGN.md gives bureau staff as well as the one the pages show.
+# The role column takes bureau staff's other common name (局机关工作人员) as well as the one the pages show.
 ROLE_ALIASES = {"局机关工作人员": Role.STAFF}
 
 

@@ -1,4 +1,4 @@
-"""Choices of the hazard area, in the order DESIGN.md lists them (the Excel drop-downs follow it)."""
+"""Choices of the hazard area; their order is the one the Excel drop-downs show."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _lazy
@@ -48,7 +48,7 @@ class NoticeKind(models.TextChoices):
     SUPERVISION = "supervision", _lazy("督办通知")
 
 
-# The states an Excel import may set (DESIGN.md's 状态 column): a new hazard starts as 待整改 or
+# The states an Excel import may set (its 状态 column): a new hazard starts as 待整改 or
 # 整改中; 待复查 needs someone who submitted the rectification and 已销号 a re-inspection, both only
 # through the actions in the browser.
 IMPORT_STATES = (HazardStatus.PENDING, HazardStatus.RECTIFYING)

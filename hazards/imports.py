@@ -1,4 +1,4 @@
-"""隐患 as an import kind ("hazards"), with exactly the DESIGN.md columns.
+"""隐患 as an import kind ("hazards"): the columns of its template.
 
 Two things go beyond the column types: 排查行动 is named by its title and resolved among the
 campaigns the row's organisation takes part in, and 状态 may only set the states an import is

@@ -1,4 +1,4 @@
-"""Choices of the outreach area, in DESIGN.md's order (the Excel drop-downs show them so)."""
+"""Choices of the outreach area; their order is the one the Excel drop-downs show."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _lazy

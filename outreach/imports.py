@@ -1,4 +1,4 @@
-"""宣传活动 as an import kind (`outreach`): the columns of DESIGN.md, one row per event, matched
+"""宣传活动 as an import kind (`outreach`): the template's columns, one row per event, matched
 by [单位, 活动名称, 活动日期]. A new event held during a campaign of its organisation or of a
 bureau above it is linked to that campaign."""
 

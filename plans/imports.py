@@ -1,4 +1,4 @@
-"""应急预案 as an Excel kind (`plans`): the DESIGN.md columns, defaults for the optional ones, and
+"""应急预案 as an Excel kind (`plans`): the template's columns, defaults for the optional ones, and
 the version rule applied to what a file brings (a later version in force retires earlier ones)."""
 
 from __future__ import annotations

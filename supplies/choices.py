@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 
 class SupplyCategory(models.TextChoices):
-    """物资类别, in DESIGN.md's order (the Excel drop-down shows them so)."""
+    """物资类别, in the order the Excel drop-down shows them."""
 
     FIRE = "fire", _lazy("消防器材")
     MEDICAL = "medical", _lazy("医疗急救")

@@ -1,4 +1,4 @@
-"""应急物资 as an import kind (`supplies`): the columns of DESIGN.md, one row per stock line.
+"""应急物资 as an import kind (`supplies`): the template's columns, one row per stock line.
 
 A row names its line by [单位, 物资名称, 规格型号, 存放地点] (the line without a batch number) and
 its item in the shared catalogue by 物资名称 + 规格型号, which the import adds when it is new. A

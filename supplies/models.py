@@ -148,7 +148,7 @@ class Stock(Record):
         indexes = [models.Index(fields=["expires_on"]), models.Index(fields=["organization", "item"])]
         constraints = [
             models.UniqueConstraint(fields=["organization", "item", "location", "batch"], name="stock_line"),
-            # DESIGN.md's natural key: the line an Excel row names. Concurrent imports cannot double it.
+            # The import's natural key: the line an Excel row names. Concurrent imports cannot double it.
             models.UniqueConstraint(
                 fields=["organization", "item", "location"], condition=Q(batch=""), name="stock_natural_key"
             ),
