@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .choices import DrillType
 from .models import Drill, DrillRequirement, DrillSchedule, ScheduledSchool
@@ -18,10 +18,10 @@ class DrillAdmin(admin.ModelAdmin):
 
 class DrillRequirementForm(forms.ModelForm):
     drill_types = forms.MultipleChoiceField(
-        label=_("计入的演练类型"), choices=DrillType.choices, widget=forms.CheckboxSelectMultiple
+        label=_lazy("计入的演练类型"), choices=DrillType.choices, widget=forms.CheckboxSelectMultiple
     )
     exempt_months = forms.TypedMultipleChoiceField(
-        label=_("不计的月份"),
+        label=_lazy("不计的月份"),
         choices=[(m, f"{m}月") for m in range(1, 13)],
         coerce=int,
         widget=forms.CheckboxSelectMultiple,

@@ -1,4 +1,4 @@
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency import areas
 
@@ -26,13 +26,13 @@ def seed_requirements(sender, **kwargs) -> None:
 
 class DrillsConfig(areas.AreaConfig):
     name = "drills"
-    verbose_name = _("应急演练")
+    verbose_name = _lazy("应急演练")
     landing_url = "drills:drill_list"
     menu = (
-        (_("全部演练"), "drills:drill_list"),
-        (_("演练达标情况"), "drills:compliance"),
-        (_("演练安排"), "drills:drillschedule_list"),
-        (_("新增演练"), "drills:drill_add"),
+        (_lazy("全部演练"), "drills:drill_list"),
+        (_lazy("演练达标情况"), "drills:compliance"),
+        (_lazy("演练安排"), "drills:drillschedule_list"),
+        (_lazy("新增演练"), "drills:drill_add"),
     )
     imports = ("imports.DrillImport",)
     dated = (("Drill", "held_on"),)
@@ -44,5 +44,5 @@ class DrillsConfig(areas.AreaConfig):
     figures = "summary.FIGURES"
     cached = (("drill_compliance", "compliance.build_compliance"),)
     reminders = ("reminders.MISSING",)
-    rules = ((_("演练提醒"), "reminders.timing"),)
+    rules = ((_lazy("演练提醒"), "reminders.timing"),)
     after_migrate = ("apps.seed_requirements",)

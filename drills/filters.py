@@ -1,5 +1,5 @@
 import django_filters
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import RecordFilterSet
 
@@ -10,7 +10,7 @@ class DrillFilter(RecordFilterSet):
     date_field = "held_on"
     search_fields = ("name", "problems_found", "remarks")
 
-    with_problems = django_filters.BooleanFilter(label=_("发现问题"), method="filter_problems")
+    with_problems = django_filters.BooleanFilter(label=_lazy("发现问题"), method="filter_problems")
 
     class Meta:
         model = Drill

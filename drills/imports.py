@@ -1,4 +1,4 @@
-"""应急演练 as an Excel kind (`drills`): the DESIGN.md columns; 关联预案 is a plan name resolved
+"""应急演练 as an Excel kind (`drills`): the template's columns; 关联预案 is a plan name resolved
 within the drill's own organisation (its version in force), and an unknown name is a row error."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
-from emergency.imports import Column, ImportContext, ImportSpec, Row
+from emergency.imports import Choice, Column, Date, ImportContext, ImportSpec, Integer, Org, Row, Text
 from plans.models import EmergencyPlan
 
 from .choices import DrillForm, DrillType
@@ -23,23 +23,23 @@ class DrillImport(ImportSpec):
     key = ("organization", "name", "held_on")
     export_related = ("organization", "plan")
     columns = [
-        Column("单位代码", "organization", "org", example="S0001"),
-        Column("演练名称", "name", required=True, max_length=200, example="春季消防疏散演练"),
-        Column("演练日期", "held_on", "date", required=True, past_only=True, example="2026-03-20"),
-        Column("演练类型", "drill_type", "choice", required=True, choices=DrillType.choices, example="消防"),
-        Column("演练形式", "drill_form", "choice", choices=DrillForm.choices, example="实战演练"),
-        Column(
+        Org("单位代码", "organization", example="S0001"),
+        Text("演练名称", "name", required=True, max_length=200, example="春季消防疏散演练"),
+        Date("演练日期", "held_on", required=True, past_only=True, example="2026-03-20"),
+        Choice("演练类型", "drill_type", DrillType.choices, required=True, example="消防"),
+        Choice("演练形式", "drill_form", DrillForm.choices, example="实战演练"),
+        Text(
             "关联预案",
             "plan",
             max_length=200,
             help="本单位已登记的应急预案名称（取现行版本）；留空表示不关联",
             example="实验小学火灾事故应急预案",
         ),
-        Column("参演学生人数", "students", "int", example=1200),
-        Column("参演教职工人数", "staff", "int", example=86),
-        Column("时长(分钟)", "duration_minutes", "int", example=30),
-        Column("发现问题", "problems_found", max_length=2000, example="东侧楼梯口疏散时拥堵"),
-        Column("备注", "remarks", max_length=1000),
+        Integer("参演学生人数", "students", example=1200),
+        Integer("参演教职工人数", "staff", example=86),
+        Integer("时长(分钟)", "duration_minutes", example=30),
+        Text("发现问题", "problems_found", max_length=2000, example="东侧楼梯口疏散时拥堵"),
+        Text("备注", "remarks", max_length=1000),
     ]
     instructions = (
         "关联预案填写本单位应急预案的名称，须先在“应急预案”中登记（可先上传预案表）。",

@@ -8,16 +8,16 @@ import datetime
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import formats
-from django.utils.translation import gettext, pgettext_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from emergency.models import Organization, Record, RecordQuerySet, Stage, track_history
 from plans.models import EmergencyPlan
 
-from .choices import EVACUATION_TYPES, DrillForm, DrillType, RequirementPeriod
+from .choices import DrillForm, DrillType, RequirementPeriod
 
 
 class DrillQuerySet(RecordQuerySet):
@@ -28,41 +28,33 @@ class DrillQuerySet(RecordQuerySet):
         """Held on or after `start` and before `end` (half-open, so year ranges chain)."""
         return self.filter(held_on__gte=start, held_on__lt=end)
 
-    def totals(self) -> dict[str, int]:
-        """Drills, students and staff taking part: one aggregate query."""
-        return self.aggregate(
-            drills=Count("pk"),
-            students=Coalesce(Sum("students"), 0),
-            staff=Coalesce(Sum("staff"), 0),
-        )
-
 
 @track_history
 class Drill(Record):
     """应急演练: one drill held by an organisation, with who took part and what it found."""
 
-    name = models.CharField(_("演练名称"), max_length=200)
-    held_on = models.DateField(_("演练日期"))
-    drill_type = models.CharField(_("演练类型"), max_length=16, choices=DrillType.choices)
-    drill_form = models.CharField(_("演练形式"), max_length=16, choices=DrillForm.choices, blank=True)
+    name = models.CharField(_lazy("演练名称"), max_length=200)
+    held_on = models.DateField(_lazy("演练日期"))
+    drill_type = models.CharField(_lazy("演练类型"), max_length=16, choices=DrillType.choices)
+    drill_form = models.CharField(_lazy("演练形式"), max_length=16, choices=DrillForm.choices, blank=True)
     plan = models.ForeignKey(
         EmergencyPlan,
-        verbose_name=_("关联预案"),
+        verbose_name=_lazy("关联预案"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="drills",
     )
-    students = models.PositiveIntegerField(_("参演学生人数"), null=True, blank=True)
-    staff = models.PositiveIntegerField(_("参演教职工人数"), null=True, blank=True)
-    duration_minutes = models.PositiveIntegerField(_("时长(分钟)"), null=True, blank=True)
-    problems_found = models.TextField(_("发现问题"), blank=True)
-    remarks = models.TextField(_("备注"), blank=True)
+    students = models.PositiveIntegerField(_lazy("参演学生人数"), null=True, blank=True)
+    staff = models.PositiveIntegerField(_lazy("参演教职工人数"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(_lazy("时长(分钟)"), null=True, blank=True)
+    problems_found = models.TextField(_lazy("发现问题"), blank=True)
+    remarks = models.TextField(_lazy("备注"), blank=True)
 
     objects = DrillQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("应急演练")
+        verbose_name = _lazy("应急演练")
         verbose_name_plural = pgettext_lazy("plural", "应急演练")
         ordering = ["-held_on", "organization__path"]
         indexes = [models.Index(fields=["held_on", "id"], name="drill_held_on")]  # lists: newest first, ties by id
@@ -71,7 +63,7 @@ class Drill(Record):
         ]
 
     def __str__(self) -> str:
-        return gettext("%(name)s（%(day)s）") % {"name": self.name, "day": formats.date_format(self.held_on)}
+        return _("%(name)s（%(day)s）") % {"name": self.name, "day": formats.date_format(self.held_on)}
 
     @property
     def participants(self) -> int:
@@ -96,28 +88,28 @@ class Drill(Record):
 class DrillRequirement(models.Model):
     """How many drills a school of one 学段 must hold: at least `min_count` drills of the listed
     types in every month (or quarter). Defaults from 教基一厅〔2014〕2号 (中小学每月、幼儿园每季度
-    至少一次应急疏散演练), seeded by a migration and changed in the admin."""
+    至少一次应急疏散演练), seeded after migrate (apps.py) and changed in the admin."""
 
-    stage = models.CharField(_("学段"), max_length=16, choices=Stage.choices, unique=True)
-    period = models.CharField(_("周期"), max_length=10, choices=RequirementPeriod.choices)
-    min_count = models.PositiveSmallIntegerField(_("每周期至少次数"), default=1, validators=[MinValueValidator(1)])
+    stage = models.CharField(_lazy("学段"), max_length=16, choices=Stage.choices, unique=True)
+    period = models.CharField(_lazy("周期"), max_length=10, choices=RequirementPeriod.choices)
+    min_count = models.PositiveSmallIntegerField(_lazy("每周期至少次数"), default=1, validators=[MinValueValidator(1)])
     drill_types = ArrayField(
         models.CharField(max_length=16, choices=DrillType.choices),
-        verbose_name=_("计入的演练类型"),
+        verbose_name=_lazy("计入的演练类型"),
         default=list,
-        help_text=_("指南中的应急疏散演练包括火灾、地震时的疏散，默认疏散、消防、防震演练都计入"),
+        help_text=_lazy("指南中的应急疏散演练包括火灾、地震时的疏散，默认疏散、消防、防震演练都计入"),
     )
     exempt_months = ArrayField(
         models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(12)]),
-        verbose_name=_("不计的月份"),
+        verbose_name=_lazy("不计的月份"),
         default=list,
         blank=True,
-        help_text=_("按月要求时不计的月份，如寒暑假 2、7、8 月；默认每个月都计"),
+        help_text=_lazy("按月要求时不计的月份，如寒暑假 2、7、8 月；默认每个月都计"),
     )
-    basis = models.CharField(_("依据"), max_length=200, blank=True)
+    basis = models.CharField(_lazy("依据"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("演练达标要求")
+        verbose_name = _lazy("演练达标要求")
         verbose_name_plural = pgettext_lazy("plural", "演练达标要求")
         ordering = ["stage"]
 
@@ -127,27 +119,15 @@ class DrillRequirement(models.Model):
     def describe(self) -> str:
         labels = dict(DrillType.choices)
         types = "、".join(str(labels.get(t, t)) for t in self.drill_types) or str(_("任意类型"))
-        text = gettext("%(period)s至少%(n)d次（%(types)s演练）") % {
+        text = _("%(period)s至少%(n)d次（%(types)s演练）") % {
             "period": self.get_period_display(),
             "n": self.min_count,
             "types": types,
         }
         if self.exempt_months and self.period == RequirementPeriod.MONTH:
             months = "、".join(str(m) for m in sorted(self.exempt_months))
-            text += gettext("，%(months)s月不计") % {"months": months}
+            text += _("，%(months)s月不计") % {"months": months}
         return text
-
-
-DEFAULT_REQUIREMENTS = {
-    Stage.KINDERGARTEN: (RequirementPeriod.QUARTER, 1),
-    **{
-        stage: (RequirementPeriod.MONTH, 1)
-        for stage in Stage.values
-        if stage != Stage.KINDERGARTEN  # primary and secondary (and special, at least as often)
-    },
-}
-DEFAULT_DRILL_TYPES = [str(t) for t in EVACUATION_TYPES]
-REQUIREMENT_BASIS = "教育部办公厅《中小学幼儿园应急疏散演练指南》（教基一厅〔2014〕2号）"
 
 
 class DrillScheduleQuerySet(RecordQuerySet):
@@ -188,16 +168,16 @@ class DrillSchedule(Record):
     """演练安排: a bureau (or a school, for itself) plans a drill of one type for some schools in a
     window; a scheduled school has done it once it holds a drill of that type in the window."""
 
-    title = models.CharField(_("安排名称"), max_length=200)
-    drill_type = models.CharField(_("演练类型"), max_length=16, choices=DrillType.choices)
-    planned_on = models.DateField(_("计划日期"), help_text=_("演练窗口的第一天"))
-    deadline = models.DateField(_("完成期限"), help_text=_("演练窗口的最后一天"))
-    notes = models.TextField(_("要求"), blank=True)
+    title = models.CharField(_lazy("安排名称"), max_length=200)
+    drill_type = models.CharField(_lazy("演练类型"), max_length=16, choices=DrillType.choices)
+    planned_on = models.DateField(_lazy("计划日期"), help_text=_lazy("演练窗口的第一天"))
+    deadline = models.DateField(_lazy("完成期限"), help_text=_lazy("演练窗口的最后一天"))
+    notes = models.TextField(_lazy("要求"), blank=True)
 
     objects = DrillScheduleQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("演练安排")
+        verbose_name = _lazy("演练安排")
         verbose_name_plural = pgettext_lazy("plural", "演练安排")
         ordering = ["-planned_on", "title"]
         indexes = [models.Index(fields=["planned_on"], name="drillschedule_planned_on")]
@@ -226,11 +206,11 @@ class ScheduledSchool(models.Model):
 
     schedule = models.ForeignKey(DrillSchedule, on_delete=models.CASCADE, related_name="targets")
     organization = models.ForeignKey(
-        Organization, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="scheduled_drills"
+        Organization, verbose_name=_lazy("学校"), on_delete=models.CASCADE, related_name="scheduled_drills"
     )
 
     class Meta:
-        verbose_name = _("演练安排学校")
+        verbose_name = _lazy("演练安排学校")
         verbose_name_plural = pgettext_lazy("plural", "演练安排学校")
         constraints = [
             models.UniqueConstraint(fields=["schedule", "organization"], name="scheduled_school_once"),

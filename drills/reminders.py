@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.models import Organization, Role
 from emergency.notifications import Notice, Reminder
@@ -59,4 +59,4 @@ def timing() -> str:
     return _("每月%(d)d日起，提醒本月（每季度最后一个月提醒本季度）尚未达到演练要求的学校") % {"d": remind_from_day()}
 
 
-MISSING = Reminder("drills_missing", gettext_lazy("演练未达要求"), drills_missing, timing)
+MISSING = Reminder("drills_missing", _lazy("演练未达要求"), drills_missing, timing)

@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import RecordTable
 from emergency.tables import RowsTable
@@ -10,8 +11,8 @@ from .models import Drill, DrillSchedule
 
 class DrillTable(RecordTable):
     name = tables.Column(linkify=True)
-    plan = tables.Column(verbose_name=_("关联预案"), accessor="plan__name", order_by=("plan__name",))
-    participants = tables.Column(verbose_name=_("参演人次"), orderable=False, empty_values=())
+    plan = tables.Column(verbose_name=_lazy("关联预案"), accessor="plan__name", order_by=("plan__name",))
+    participants = tables.Column(verbose_name=_lazy("参演人次"), orderable=False, empty_values=())
 
     class Meta(RecordTable.Meta):
         model = Drill
@@ -24,9 +25,9 @@ class DrillTable(RecordTable):
 
 class DrillScheduleTable(RecordTable):
     title = tables.Column(linkify=True)
-    organization = tables.Column(verbose_name=_("安排单位"), order_by=("organization__path",))
-    target_count = tables.Column(verbose_name=_("安排学校数"))
-    done_count = tables.Column(verbose_name=_("已完成学校数"))
+    organization = tables.Column(verbose_name=_lazy("安排单位"), order_by=("organization__path",))
+    target_count = tables.Column(verbose_name=_lazy("安排学校数"))
+    done_count = tables.Column(verbose_name=_lazy("已完成学校数"))
 
     class Meta(RecordTable.Meta):
         model = DrillSchedule
@@ -44,40 +45,40 @@ class DrillScheduleTable(RecordTable):
 class ComplianceGroupTable(RowsTable):
     """Compliance per district (child of the organisation looked at); rows are `GroupRow`s."""
 
-    name = tables.Column(verbose_name=_("单位"))
-    schools = tables.Column(verbose_name=_("学校数"))
-    with_requirement = tables.Column(verbose_name=_("有演练要求的学校"))
-    compliant = tables.Column(verbose_name=_("达标学校"))
-    behind = tables.Column(verbose_name=_("未达标学校"))
-    rate = tables.Column(verbose_name=_("达标率(%)"))
-    required = tables.Column(verbose_name=_("应开展次数"))
-    held = tables.Column(verbose_name=_("已开展次数"))
-    shortfall = tables.Column(verbose_name=_("缺少次数"))
-    completion = tables.Column(verbose_name=_("要求完成率(%)"))
-    all_drills = tables.Column(verbose_name=_("各类演练总数"))
+    name = tables.Column(verbose_name=_lazy("单位"))
+    schools = tables.Column(verbose_name=_lazy("学校数"))
+    with_requirement = tables.Column(verbose_name=_lazy("有演练要求的学校"))
+    compliant = tables.Column(verbose_name=_lazy("达标学校"))
+    behind = tables.Column(verbose_name=_lazy("未达标学校"))
+    rate = tables.Column(verbose_name=_lazy("达标率(%)"))
+    required = tables.Column(verbose_name=_lazy("应开展次数"))
+    held = tables.Column(verbose_name=_lazy("已开展次数"))
+    shortfall = tables.Column(verbose_name=_lazy("缺少次数"))
+    completion = tables.Column(verbose_name=_lazy("要求完成率(%)"))
+    all_drills = tables.Column(verbose_name=_lazy("各类演练总数"))
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle", "id": "compliance-groups"}
-        empty_text = _("范围内没有学校")
+        empty_text = _lazy("范围内没有学校")
 
 
 class ComplianceSchoolTable(RowsTable):
     """Compliance per school; rows are `SchoolRow`s."""
 
-    code = tables.Column(verbose_name=_("单位代码"))
-    name = tables.Column(verbose_name=_("学校"))
-    group_name = tables.Column(verbose_name=_("所属单位"))
-    stage_label = tables.Column(verbose_name=_("学段"), order_by=("stage",))
-    required = tables.Column(verbose_name=_("应开展次数"))
-    held = tables.Column(verbose_name=_("已开展次数"))
-    met = tables.Column(verbose_name=_("达标月(季)数"), accessor="met_periods", order_by=("met_periods",))
-    shortfall = tables.Column(verbose_name=_("缺少次数"))
-    all_drills = tables.Column(verbose_name=_("各类演练总数"))
-    state = tables.Column(verbose_name=_("结果"), accessor="shortfall", order_by=("shortfall",))
+    code = tables.Column(verbose_name=_lazy("单位代码"))
+    name = tables.Column(verbose_name=_lazy("学校"))
+    group_name = tables.Column(verbose_name=_lazy("所属单位"))
+    stage_label = tables.Column(verbose_name=_lazy("学段"), order_by=("stage",))
+    required = tables.Column(verbose_name=_lazy("应开展次数"))
+    held = tables.Column(verbose_name=_lazy("已开展次数"))
+    met = tables.Column(verbose_name=_lazy("达标月(季)数"), accessor="met_periods", order_by=("met_periods",))
+    shortfall = tables.Column(verbose_name=_lazy("缺少次数"))
+    all_drills = tables.Column(verbose_name=_lazy("各类演练总数"))
+    state = tables.Column(verbose_name=_lazy("结果"), accessor="shortfall", order_by=("shortfall",))
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle", "id": "compliance-schools"}
-        empty_text = _("没有符合条件的学校")
+        empty_text = _lazy("没有符合条件的学校")
 
     def render_met(self, value, record):
         return f"{value}/{record.required_periods}"

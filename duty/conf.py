@@ -1,4 +1,4 @@
-"""Rules of this area that differ between cities (REFERENCES.md), read from Django settings with
+"""Rules of this area that differ between cities (local regulations do), read from Django settings with
 these defaults, so a deployment changes them in its settings and tests with the `settings` fixture.
 
 - `DUTY_SHIFT_TIMES`: start and end ("HH:MM") of each 班次; an end at or before the start is on

@@ -168,7 +168,7 @@ def check_organisation(org, first: datetime.date, last: datetime.date) -> Covera
 def spans_from_values(rows: Iterable[tuple]) -> Iterable[tuple[int, ShiftSpan]]:
     """(organisation id, span) from value rows of SPAN_VALUES, for summaries over many units."""
     # Every unit keeps the same days and shifts: each (day, shift)'s times and label are worked out
-    # once, not once per unit (a province's 365,000 shifts spent 4 of 7 seconds on them).
+    # once, not once per unit (over a province's shifts, that was most of the time).
     shifts: dict[tuple, tuple] = {}
     for org_id, day, kind, leader, joined, left, leader_org, o1, o2 in rows:
         if (shift := shifts.get((day, kind))) is None:

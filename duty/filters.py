@@ -3,7 +3,7 @@ each list's own choices."""
 
 import django_filters
 from django.db.models import Exists, OuterRef
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import RecordFilterSet
 
@@ -14,8 +14,8 @@ from .models import DutyLog, DutyShift, Incident, IncidentReport
 class DutyShiftFilter(RecordFilterSet):
     date_field = "date"
     search_fields = ("leader__name", "officer_1", "officer_2")
-    shift = django_filters.ChoiceFilter(label=_("班次"), choices=ShiftKind.choices)
-    month = django_filters.NumberFilter(label=_("月份"), field_name="date", lookup_expr="month")
+    shift = django_filters.ChoiceFilter(label=_lazy("班次"), choices=ShiftKind.choices)
+    month = django_filters.NumberFilter(label=_lazy("月份"), field_name="date", lookup_expr="month")
 
     class Meta:
         model = DutyShift
@@ -25,7 +25,7 @@ class DutyShiftFilter(RecordFilterSet):
 class DutyLogFilter(RecordFilterSet):
     date_field = "received_at"
     search_fields = ("content", "source", "handling")
-    kind = django_filters.ChoiceFilter(label=_("类别"), choices=LogKind.choices)
+    kind = django_filters.ChoiceFilter(label=_lazy("类别"), choices=LogKind.choices)
 
     class Meta:
         model = DutyLog
@@ -35,13 +35,13 @@ class DutyLogFilter(RecordFilterSet):
 class IncidentFilter(RecordFilterSet):
     date_field = "occurred_at"
     search_fields = ("title", "place", "description")
-    incident_type = django_filters.ChoiceFilter(label=_("事件类型"), choices=IncidentType.choices)
-    level = django_filters.ChoiceFilter(label=_("事件等级"), choices=IncidentLevel.choices)
+    incident_type = django_filters.ChoiceFilter(label=_lazy("事件类型"), choices=IncidentType.choices)
+    level = django_filters.ChoiceFilter(label=_lazy("事件等级"), choices=IncidentLevel.choices)
     timeliness = django_filters.ChoiceFilter(
-        label=_("报送时效"), choices=Timeliness.choices, field_name="timeliness_value"
+        label=_lazy("报送时效"), choices=Timeliness.choices, field_name="timeliness_value"
     )
     receipt = django_filters.ChoiceFilter(
-        label=_("签收"), choices=[("pending", _("本单位待签收"))], method="filter_receipt"
+        label=_lazy("签收"), choices=[("pending", _lazy("本单位待签收"))], method="filter_receipt"
     )
 
     class Meta:

@@ -1,4 +1,4 @@
-"""The duty roster as an import kind (`duty`, 值班表), with exactly the DESIGN.md columns.
+"""The duty roster as an import kind (`duty`, 值班表): one row per unit, day and 班次.
 
 带班领导 is a name, found among the members of the row's organisation's leadership group as it
 stood on the row's date; a name outside the group, or of a member who had left (or not yet
@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from emergency.imports import Column, ImportContext, ImportSpec, Row
+from emergency.imports import Choice, Date, ImportContext, ImportSpec, Org, Row, Text
 
 from .choices import ShiftKind
 from .models import DutyShift, LeaderResolver
@@ -24,10 +24,10 @@ class DutyShiftImport(ImportSpec):
     key = ("organization", "date", "shift")
     export_related = ("organization", "leader")
     columns = [
-        Column("单位代码", "organization", "org", example="D01S001"),
-        Column("日期", "date", "date", required=True, example="2026-03-05"),
-        Column("班次", "shift", "choice", required=True, choices=ShiftKind.choices, example="全天"),
-        Column(
+        Org("单位代码", "organization", example="D01S001"),
+        Date("日期", "date", required=True, example="2026-03-05"),
+        Choice("班次", "shift", ShiftKind.choices, required=True, example="全天"),
+        Text(
             "带班领导",
             "leader",
             required=True,
@@ -35,9 +35,9 @@ class DutyShiftImport(ImportSpec):
             help="本单位领导小组在该日在任成员的姓名",
             example="王建国",
         ),
-        Column("值班人员1", "officer_1", required=True, max_length=50, example="李强"),
-        Column("值班人员2", "officer_2", required=True, max_length=50, help="须与值班人员1不同", example="吴敏"),
-        Column("联系电话", "phone", max_length=50, example="0532-85910000"),
+        Text("值班人员1", "officer_1", required=True, max_length=50, example="李强"),
+        Text("值班人员2", "officer_2", required=True, max_length=50, help="须与值班人员1不同", example="吴敏"),
+        Text("联系电话", "phone", max_length=50, example="0532-85910000"),
     ]
     instructions = (
         "班次：白班、夜班或全天；同一单位同一日期同一班次只有一行，重复上传会更新这一行。",

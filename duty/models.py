@@ -25,7 +25,6 @@ from emergency.text import chinese_date
 
 from . import conf
 from .choices import (
-    SERIOUS_LEVELS,
     IncidentLevel,
     IncidentType,
     LogKind,
@@ -458,10 +457,6 @@ class Incident(Record):
     @property
     def casualties(self) -> int:
         return self.deaths + self.injuries
-
-    @property
-    def is_serious(self) -> bool:
-        return self.level in SERIOUS_LEVELS
 
     @property
     def report_limit(self) -> datetime.timedelta:

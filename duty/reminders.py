@@ -8,7 +8,7 @@ import datetime
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.models import Role
 from emergency.notifications import Notice, Reminder, notify
@@ -63,4 +63,4 @@ def timing() -> str:
     return _("每天早上提醒次日的值班安排（带班领导和值班人员）")
 
 
-SHIFTS_TOMORROW = Reminder("duty_shift_tomorrow", gettext_lazy("明日值班"), shifts_tomorrow, timing)
+SHIFTS_TOMORROW = Reminder("duty_shift_tomorrow", _lazy("明日值班"), shifts_tomorrow, timing)

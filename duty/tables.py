@@ -3,7 +3,8 @@
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import RecordTable
 
@@ -13,8 +14,8 @@ from .models import DutyLog, DutyShift, Incident
 
 class DutyShiftTable(RecordTable):
     date = tables.DateColumn(linkify=True, format="DATE_FORMAT")
-    leader = tables.Column(verbose_name=_("带班领导"), accessor="leader__name", order_by=("leader__name",))
-    status = tables.Column(verbose_name=_("状态"), empty_values=(), orderable=False)
+    leader = tables.Column(verbose_name=_lazy("带班领导"), accessor="leader__name", order_by=("leader__name",))
+    status = tables.Column(verbose_name=_lazy("状态"), empty_values=(), orderable=False)
 
     class Meta(RecordTable.Meta):
         model = DutyShift
@@ -32,8 +33,8 @@ class DutyShiftTable(RecordTable):
 
 class DutyLogTable(RecordTable):
     received_at = tables.DateTimeColumn(linkify=True, format="DATETIME_FORMAT")
-    shift = tables.Column(verbose_name=_("班次"), order_by=("shift__date", "shift__shift"))
-    content = tables.Column(verbose_name=_("内容"))
+    shift = tables.Column(verbose_name=_lazy("班次"), order_by=("shift__date", "shift__shift"))
+    content = tables.Column(verbose_name=_lazy("内容"))
 
     class Meta(RecordTable.Meta):
         model = DutyLog
@@ -52,8 +53,8 @@ class IncidentTable(RecordTable):
     title = tables.Column(linkify=True)
     occurred_at = tables.DateTimeColumn(format="DATETIME_FORMAT")
     known_at = tables.DateTimeColumn(format="DATETIME_FORMAT")
-    timeliness = tables.Column(verbose_name=_("报送时效"), accessor="timeliness_value", orderable=False)
-    last_stage = tables.Column(verbose_name=_("最新报告"), orderable=False)
+    timeliness = tables.Column(verbose_name=_lazy("报送时效"), accessor="timeliness_value", orderable=False)
+    last_stage = tables.Column(verbose_name=_lazy("最新报告"), orderable=False)
 
     class Meta(RecordTable.Meta):
         model = Incident

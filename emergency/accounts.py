@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from .excel import SheetSpec, workbook_bytes
 from .generic import OrganizationCodeField, RecordForm
-from .imports import CellError, Column, ImportContext, ImportSpec, Row, insert_rows, update_rows
+from .imports import CellError, Choice, Column, ImportContext, ImportSpec, Org, Row, Text, insert_rows, update_rows
 from .models import Organization, OrganizationKind, Role, User
 
 # Letters and digits that cannot be mistaken for one another when read off a printed sheet.
@@ -209,7 +209,7 @@ def create_school_accounts(manager: User, district: Organization) -> tuple[list[
 
 # ---- the `users` import kind ------------------------------------------------------------------
 
-# The role column takes the name DESIGN.md gives bureau staff as well as the one the pages show.
+# The role column takes bureau staff's other common name (局机关工作人员) as well as the one the pages show.
 ROLE_ALIASES = {"局机关工作人员": Role.STAFF}
 
 
@@ -223,7 +223,7 @@ class UserImport(ImportSpec):
     key = ("username",)
     audit_fields = ()
     columns = [
-        Column(
+        Text(
             "用户名",
             "username",
             required=True,
@@ -231,11 +231,11 @@ class UserImport(ImportSpec):
             help="字母、数字和 @ . + - _，最长150位",
             example="zhang_san",
         ),
-        Column("姓名", "first_name", required=True, max_length=150, example="张三"),
-        Column("单位代码", "organization", "org", required=True, help="账号所属单位的单位代码", example="S0001"),
-        Column("角色", "role", "choice", required=True, choices=Role.choices, example="学校填报员"),
-        Column("手机号", "phone", max_length=20, example="13800000000"),
-        Column("邮箱", "email", max_length=254, example="zhangsan@example.cn"),
+        Text("姓名", "first_name", required=True, max_length=150, example="张三"),
+        Org("单位代码", "organization", required=True, help="账号所属单位的单位代码", example="S0001"),
+        Choice("角色", "role", Role.choices, required=True, example="学校填报员"),
+        Text("手机号", "phone", max_length=20, example="13800000000"),
+        Text("邮箱", "email", max_length=254, example="zhangsan@example.cn"),
     ]
     instructions = (
         "用户名相同的行视为同一账号：已有账号按本文件更新姓名、单位、角色、手机号和邮箱。",

@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .models import Document, LeadershipGroup, LeadershipMember, Organization, User
 
-admin.site.site_header = _("应急管理工作台 管理")
-admin.site.site_title = _("应急管理工作台")
+admin.site.site_header = _lazy("应急管理工作台 管理")
+admin.site.site_title = _lazy("应急管理工作台")
 
 
 @admin.register(Organization)
@@ -25,9 +25,9 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["organization"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("单位与角色"), {"fields": ("organization", "role", "phone", "must_change_password")}),
+        (_lazy("单位与角色"), {"fields": ("organization", "role", "phone", "must_change_password")}),
     )
-    add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("单位与角色"), {"fields": ("organization", "role")}))
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_lazy("单位与角色"), {"fields": ("organization", "role")}))
 
 
 class MemberInline(admin.TabularInline):

@@ -1,6 +1,6 @@
 from celery.schedules import crontab
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from . import areas
 
@@ -10,7 +10,7 @@ class EmergencyConfig(areas.AreaConfig):
     group's figures and summary section, and the figure cache's values."""
 
     name = "emergency"
-    verbose_name = _("应急管理工作台")
+    verbose_name = _lazy("应急管理工作台")
     imports = ("organizations.OrganizationImport", "accounts.UserImport")
     demo = "demo.build_leadership"
     summary_section = "summary.summarize_organisation"

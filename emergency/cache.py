@@ -8,7 +8,7 @@ too, because overdue and expiry figures count from today; the language is in the
 labels are translated when built.
 
 When the data has changed, what happens depends on what the last build cost:
-- built within `settings.FIGURES_BUILD_BUDGET` seconds (a city's panels: about 0.1 s), it is built
+- built within `settings.FIGURES_BUILD_BUDGET` seconds (a city's panels are), it is built
   again in the request, so the page always shows the committed data;
 - slower than that (a province's panels aggregate millions of records: seconds), the request gets
   the last value at once, marked with the time it was built and as being refreshed, and a Celery
@@ -144,8 +144,8 @@ def _snapshot() -> tuple[str, bool]:
 def _stored(key: str) -> Built | None:
     """The value stored under `key`, read with the cyclic garbage collector paused. A province's
     compliance report holds 40,000 rows; every few hundred objects unpickled the collector runs,
-    and the longer-lived generations it walks hold the whole process (Django, templates, …):
-    130 ms to read what takes 35 ms without it. Loading makes no reference cycles to collect."""
+    and the longer-lived generations it walks hold the whole process (Django, templates, …), so
+    reading took several times as long. Loading makes no reference cycles to collect."""
     paused = gc.isenabled()
     gc.disable()
     try:

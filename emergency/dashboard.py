@@ -29,8 +29,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_noop, pgettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop, pgettext
 from django_tables2 import RequestConfig
 
 from . import cache, registry
@@ -202,7 +203,7 @@ def organisation_panel(org: Organization, year: int) -> Panel:
     own figure: the units below it); a school's own group. Two queries."""
     period = Period.of(year)
     figures = registry.figures
-    panel = Panel(gettext("体系建设"))
+    panel = Panel(_("体系建设"))
     groups = LeadershipGroup.objects.filter(organization__path__startswith=org.path)
     if org.kind == OrganizationKind.SCHOOL:
         own = groups.aggregate(n=figures["own_group"].measure(org, period))["n"]
@@ -283,11 +284,11 @@ class ChildrenTable(RowsTable):
     rows of the page are rendered, so a province's thousand bureaus cost the page no more than a
     city's ten. Links are made for those rows alone."""
 
-    name = tables.Column(verbose_name=_("单位"))
+    name = tables.Column(verbose_name=_lazy("单位"))
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle", "id": "district-table"}
-        empty_text = _("没有下级单位")
+        empty_text = _lazy("没有下级单位")
 
     def __init__(self, data, year: int, **kwargs):
         super().__init__(data, **kwargs)
@@ -335,7 +336,7 @@ def dashboard(request):
             0,
             Chart(
                 "children_compared",
-                gettext("各下级单位对比") if org.kind != OrganizationKind.CITY else gettext("各区县对比"),
+                _("各下级单位对比") if org.kind != OrganizationKind.CITY else _("各区县对比"),
                 [c["name"] for c in shown],
                 [(label, [c[key] for c in shown]) for key, label in compared],
             ),

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from . import notifications
@@ -68,7 +68,7 @@ def inbox_read_all(request):
 
 class PreferenceForm(forms.ModelForm):
     muted = forms.MultipleChoiceField(
-        label=gettext_lazy("这些类别不发邮件"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_lazy("这些类别不发邮件"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
@@ -106,18 +106,18 @@ class ChannelForm(forms.ModelForm):
     field_order = ["kind", "name", "address", "secret", "is_active"]
     # Secrets are written, never shown again: left blank on an edit, the stored one stays.
     address = forms.CharField(
-        label=gettext_lazy("地址"),
+        label=_lazy("地址"),
         max_length=500,
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text=gettext_lazy("机器人的 Webhook 地址（含 access_token 或 key），或电子邮箱地址；修改时留空表示不变"),
+        help_text=_lazy("机器人的 Webhook 地址（含 access_token 或 key），或电子邮箱地址；修改时留空表示不变"),
     )
     secret = forms.CharField(
-        label=gettext_lazy("加签密钥"),
+        label=_lazy("加签密钥"),
         max_length=200,
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text=gettext_lazy("钉钉机器人“加签”安全设置的密钥（SEC 开头）；修改时留空表示不变"),
+        help_text=_lazy("钉钉机器人“加签”安全设置的密钥（SEC 开头）；修改时留空表示不变"),
     )
 
     class Meta:

@@ -22,8 +22,9 @@ from django.db.models.functions import Concat, Substr
 from django.db.models.signals import class_prepared
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils.translation import gettext, pgettext_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 
 def track_history(model: type[models.Model] | None = None, *, exclude: tuple[str, ...] = ()):
@@ -33,7 +34,7 @@ def track_history(model: type[models.Model] | None = None, *, exclude: tuple[str
 
     The triggers are statement-level: one insert into the event table per statement, from the
     statement's transition table, where a row-level trigger ran its function (and two exception
-    blocks in it) once per row, which cost an import of 10,000 rows 1.4 seconds."""
+    blocks in it) once per row, which made large imports slow."""
 
     def track(model: type[models.Model]) -> type[models.Model]:
         return pghistory.track(
@@ -57,7 +58,7 @@ def read_only_refusal(user, work=CHANGE_RECORDS) -> str | None:
     message of this reason, naming the work refused."""
     if user.is_authenticated and user.can_write:
         return None
-    return gettext("局领导账号只能查看，不能%(work)s") % {"work": work}
+    return _("局领导账号只能查看，不能%(work)s") % {"work": work}
 
 
 class WriteRule:
@@ -80,22 +81,22 @@ class WriteRule:
 
 
 class OrganizationKind(models.TextChoices):
-    CITY = "city", _("市教育局")
-    DISTRICT = "district", _("区县教育局")
-    SCHOOL = "school", _("学校")
+    CITY = "city", _lazy("市教育局")
+    DISTRICT = "district", _lazy("区县教育局")
+    SCHOOL = "school", _lazy("学校")
 
 
 class Stage(models.TextChoices):
     """学段: drill requirements differ between kindergartens and primary/secondary schools."""
 
-    KINDERGARTEN = "kindergarten", _("幼儿园")
-    PRIMARY = "primary", _("小学")
-    JUNIOR = "junior", _("初中")
-    SENIOR = "senior", _("高中")
-    NINE_YEAR = "nine_year", _("九年一贯制")
-    COMPLETE = "complete", _("完全中学")
-    VOCATIONAL = "vocational", _("中等职业学校")
-    SPECIAL = "special", _("特殊教育学校")
+    KINDERGARTEN = "kindergarten", _lazy("幼儿园")
+    PRIMARY = "primary", _lazy("小学")
+    JUNIOR = "junior", _lazy("初中")
+    SENIOR = "senior", _lazy("高中")
+    NINE_YEAR = "nine_year", _lazy("九年一贯制")
+    COMPLETE = "complete", _lazy("完全中学")
+    VOCATIONAL = "vocational", _lazy("中等职业学校")
+    SPECIAL = "special", _lazy("特殊教育学校")
 
 
 class OrganizationQuerySet(WriteRule, models.QuerySet):
@@ -112,14 +113,16 @@ class OrganizationQuerySet(WriteRule, models.QuerySet):
     def write_refusal(self, user, record=None) -> str | None:
         """Bureaus make organisations; a school officer keeps their own school's details."""
         if record is not None and record.pk is None and user.role == Role.SCHOOL_OFFICER:
-            return gettext("学校填报员不能新建单位")
+            return _("学校填报员不能新建单位")
         return super().write_refusal(user, record)
 
     def subtree_of(self, org: Organization) -> OrganizationQuerySet:
         return self.filter(path__startswith=org.path)
 
 
-code_validator = RegexValidator(r"^[A-Za-z0-9_-]{1,32}$", _("单位代码只能由字母、数字、下划线和短横线组成，最长32位"))
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9_-]{1,32}$", _lazy("单位代码只能由字母、数字、下划线和短横线组成，最长32位")
+)
 
 
 @track_history
@@ -129,30 +132,30 @@ class Organization(models.Model):
     `path` is the chain of codes from the root ("/C01/D03/S0042/"), so a subtree is one indexed
     prefix query however deep or wide the tree grows."""
 
-    code = models.CharField(_("单位代码"), max_length=32, unique=True, validators=[code_validator])
-    name = models.CharField(_("单位名称"), max_length=100)
+    code = models.CharField(_lazy("单位代码"), max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField(_lazy("单位名称"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", verbose_name=_lazy("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    kind = models.CharField(_("单位类型"), max_length=16, choices=OrganizationKind.choices)
-    stage = models.CharField(_("学段"), max_length=16, choices=Stage.choices, blank=True)
-    address = models.CharField(_("地址"), max_length=200, blank=True)
-    contact = models.CharField(_("联系人"), max_length=50, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=50, blank=True)
-    students = models.PositiveIntegerField(_("在校学生数"), null=True, blank=True)
-    staff_count = models.PositiveIntegerField(_("教职工数"), null=True, blank=True)
+    kind = models.CharField(_lazy("单位类型"), max_length=16, choices=OrganizationKind.choices)
+    stage = models.CharField(_lazy("学段"), max_length=16, choices=Stage.choices, blank=True)
+    address = models.CharField(_lazy("地址"), max_length=200, blank=True)
+    contact = models.CharField(_lazy("联系人"), max_length=50, blank=True)
+    phone = models.CharField(_lazy("联系电话"), max_length=50, blank=True)
+    students = models.PositiveIntegerField(_lazy("在校学生数"), null=True, blank=True)
+    staff_count = models.PositiveIntegerField(_lazy("教职工数"), null=True, blank=True)
     path = models.CharField(max_length=400, editable=False, db_index=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
 
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("单位")
+        verbose_name = _lazy("单位")
         verbose_name_plural = pgettext_lazy("plural", "单位")
         ordering = ["path"]
         # Two indexes on the path: the pattern one serves the subtree's LIKE '/C/D01/%', the plain
         # one ORDER BY path, so a list sorted by unit reads its first page in index order instead
-        # of sorting every record (a province's 1.2 million stock lines: 346 ms → 0.2 ms).
+        # of sorting every record (a province's stock lines: millions).
         indexes = [
             models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["path"], name="org_path_order"),
@@ -230,10 +233,10 @@ def placement_error(
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", _("系统管理员")
-    STAFF = "staff", _("教育局工作人员")
-    SCHOOL_OFFICER = "school_officer", _("学校填报员")
-    LEADER = "leader", _("局领导")
+    ADMIN = "admin", _lazy("系统管理员")
+    STAFF = "staff", _lazy("教育局工作人员")
+    SCHOOL_OFFICER = "school_officer", _lazy("学校填报员")
+    LEADER = "leader", _lazy("局领导")
 
 
 # Who may give which roles (the 用户管理 rule): an administrator any, bureau staff any but
@@ -244,7 +247,7 @@ GRANTABLE_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
-NOT_A_MANAGER = _("只有系统管理员和教育局工作人员可以管理账号")
+NOT_A_MANAGER = _lazy("只有系统管理员和教育局工作人员可以管理账号")
 
 
 class UserQuerySet(WriteRule, models.QuerySet):
@@ -283,18 +286,23 @@ class User(AbstractUser):
     """A person who signs in: belongs to one organisation, whose subtree is their scope."""
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Organization,
+        verbose_name=_lazy("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.STAFF)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    role = models.CharField(_lazy("角色"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    phone = models.CharField(_lazy("手机号"), max_length=20, blank=True)
     must_change_password = models.BooleanField(
-        _("须修改密码"), default=False, help_text=_("首次登录或密码被重置后，须先修改密码才能使用")
+        _lazy("须修改密码"), default=False, help_text=_lazy("首次登录或密码被重置后，须先修改密码才能使用")
     )
 
     objects = AccountManager()
 
     class Meta:
-        verbose_name = _("用户")
+        verbose_name = _lazy("用户")
         verbose_name_plural = pgettext_lazy("plural", "用户")
 
     def __str__(self) -> str:
@@ -360,20 +368,20 @@ class Record(models.Model):
     Concrete records are decorated with `track_history`, so every insert, update and delete,
     by form, import or job, lands in their event table with the acting user."""
 
-    organization = models.ForeignKey(Organization, verbose_name=_("单位"), on_delete=models.PROTECT, db_index=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    organization = models.ForeignKey(Organization, verbose_name=_lazy("单位"), on_delete=models.PROTECT, db_index=True)
+    created_at = models.DateTimeField(_lazy("创建时间"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
+        verbose_name=_lazy("创建人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_at = models.DateTimeField(_lazy("更新时间"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("更新人"),
+        verbose_name=_lazy("更新人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -398,7 +406,7 @@ def index_unit_unless_keyed_by_it(sender, **kwargs) -> None:
     """A record with a unique constraint over all its rows that begins with its unit needs no index
     on the unit alone: the constraint's index serves every lookup by unit, and finds a natural key
     whole where the unit's index found the unit's rows and filtered them. The second index only
-    cost writes: an import of 10,000 drills spent 55 ms of its second on it."""
+    slowed writes (an import inserts thousands of rows at once)."""
     if not issubclass(sender, Record) or sender._meta.abstract:
         return
     keyed = (
@@ -410,18 +418,18 @@ def index_unit_unless_keyed_by_it(sender, **kwargs) -> None:
 
 
 class GroupRole(models.TextChoices):
-    LEADER = "leader", _("组长")
-    DEPUTY = "deputy", _("副组长")
-    MEMBER = "member", _("成员")
+    LEADER = "leader", _lazy("组长")
+    DEPUTY = "deputy", _lazy("副组长")
+    MEMBER = "member", _lazy("成员")
 
 
 class DocumentKind(models.TextChoices):
-    WORK_PLAN = "work_plan", _("工作方案")
-    RULES = "rules", _("制度")
-    ACTIVITY_PLAN = "activity_plan", _("活动方案")
-    NOTICE = "notice", _("通知")
-    RESPONSIBILITY = "responsibility", _("责任表")
-    OTHER = "other", _("其他")
+    WORK_PLAN = "work_plan", _lazy("工作方案")
+    RULES = "rules", _lazy("制度")
+    ACTIVITY_PLAN = "activity_plan", _lazy("活动方案")
+    NOTICE = "notice", _lazy("通知")
+    RESPONSIBILITY = "responsibility", _lazy("责任表")
+    OTHER = "other", _lazy("其他")
 
 
 def upload_path(instance: models.Model, filename: str) -> str:
@@ -434,15 +442,15 @@ def upload_path(instance: models.Model, filename: str) -> str:
 class Document(Record):
     """A written document an organisation issues: 工作方案, 制度, 活动方案 …"""
 
-    title = models.CharField(_("标题"), max_length=200)
-    number = models.CharField(_("文号"), max_length=100, blank=True)
-    kind = models.CharField(_("类别"), max_length=20, choices=DocumentKind.choices)
-    issued_on = models.DateField(_("印发日期"))
-    file = models.FileField(_("文件"), upload_to=upload_path, blank=True)
-    original_name = models.CharField(_("原文件名"), max_length=255, blank=True, editable=False)
+    title = models.CharField(_lazy("标题"), max_length=200)
+    number = models.CharField(_lazy("文号"), max_length=100, blank=True)
+    kind = models.CharField(_lazy("类别"), max_length=20, choices=DocumentKind.choices)
+    issued_on = models.DateField(_lazy("印发日期"))
+    file = models.FileField(_lazy("文件"), upload_to=upload_path, blank=True)
+    original_name = models.CharField(_lazy("原文件名"), max_length=255, blank=True, editable=False)
 
     class Meta:
-        verbose_name = _("文件")
+        verbose_name = _lazy("文件")
         verbose_name_plural = pgettext_lazy("plural", "文件")
         ordering = ["-issued_on", "title"]
         constraints = [models.UniqueConstraint(fields=["organization", "title"], name="document_title_per_org")]
@@ -455,16 +463,16 @@ class Document(Record):
 class LeadershipGroup(Record):
     """领导小组: the group an organisation sets up to lead its emergency work."""
 
-    name = models.CharField(_("名称"), max_length=100)
-    established_on = models.DateField(_("成立日期"))
+    name = models.CharField(_lazy("名称"), max_length=100)
+    established_on = models.DateField(_lazy("成立日期"))
     founding_document = models.ForeignKey(
-        Document, verbose_name=_("成立文件"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Document, verbose_name=_lazy("成立文件"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    office_in_charge = models.CharField(_("应急事项承办科室"), max_length=100, blank=True)
-    daily_responsible = models.CharField(_("日常工作负责人"), max_length=100, blank=True)
+    office_in_charge = models.CharField(_lazy("应急事项承办科室"), max_length=100, blank=True)
+    daily_responsible = models.CharField(_lazy("日常工作负责人"), max_length=100, blank=True)
 
     class Meta:
-        verbose_name = _("领导小组")
+        verbose_name = _lazy("领导小组")
         verbose_name_plural = pgettext_lazy("plural", "领导小组")
         constraints = [models.UniqueConstraint(fields=["organization"], name="one_group_per_org")]
 
@@ -481,19 +489,19 @@ class LeadershipMember(Record):
     """A member of a leadership group; leaving sets `left_on`, so the group's past stays readable."""
 
     group = models.ForeignKey(
-        LeadershipGroup, verbose_name=_("领导小组"), on_delete=models.CASCADE, related_name="members"
+        LeadershipGroup, verbose_name=_lazy("领导小组"), on_delete=models.CASCADE, related_name="members"
     )
-    name = models.CharField(_("姓名"), max_length=50)
-    title = models.CharField(_("职务"), max_length=100)
-    group_role = models.CharField(_("组内职务"), max_length=10, choices=GroupRole.choices)
-    department = models.CharField(_("科室"), max_length=100, blank=True)
-    phone = models.CharField(_("电话"), max_length=50, blank=True)
-    duties = models.TextField(_("职责分工"), blank=True)
-    joined_on = models.DateField(_("加入日期"))
-    left_on = models.DateField(_("离开日期"), null=True, blank=True)
+    name = models.CharField(_lazy("姓名"), max_length=50)
+    title = models.CharField(_lazy("职务"), max_length=100)
+    group_role = models.CharField(_lazy("组内职务"), max_length=10, choices=GroupRole.choices)
+    department = models.CharField(_lazy("科室"), max_length=100, blank=True)
+    phone = models.CharField(_lazy("电话"), max_length=50, blank=True)
+    duties = models.TextField(_lazy("职责分工"), blank=True)
+    joined_on = models.DateField(_lazy("加入日期"))
+    left_on = models.DateField(_lazy("离开日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("领导小组成员")
+        verbose_name = _lazy("领导小组成员")
         verbose_name_plural = pgettext_lazy("plural", "领导小组成员")
         # 组长 first, then 副组长, then 成员: the order a group's notice lists them in.
         ordering = [
@@ -516,10 +524,10 @@ class LeadershipMember(Record):
 
 
 class AttachmentKind(models.TextChoices):
-    DOCUMENT = "document", _("文档")
-    PHOTO = "photo", _("照片")
-    BEFORE = "before", _("整改前照片")
-    AFTER = "after", _("整改后照片")
+    DOCUMENT = "document", _lazy("文档")
+    PHOTO = "photo", _lazy("照片")
+    BEFORE = "before", _lazy("整改前照片")
+    AFTER = "after", _lazy("整改后照片")
 
 
 @track_history
@@ -532,13 +540,15 @@ class Attachment(Record):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
-    kind = models.CharField(_("类别"), max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.DOCUMENT)
-    file = models.FileField(_("文件"), upload_to=upload_path)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    size = models.PositiveBigIntegerField(_("大小"))
+    kind = models.CharField(
+        _lazy("类别"), max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.DOCUMENT
+    )
+    file = models.FileField(_lazy("文件"), upload_to=upload_path)
+    original_name = models.CharField(_lazy("原文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_lazy("大小"))
 
     class Meta:
-        verbose_name = _("附件")
+        verbose_name = _lazy("附件")
         verbose_name_plural = pgettext_lazy("plural", "附件")
         indexes = [models.Index(fields=["content_type", "object_id"])]
         ordering = ["created_at"]
@@ -548,11 +558,11 @@ class Attachment(Record):
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("排队中")
-    RUNNING = "running", _("处理中")
-    READY = "ready", _("待确认")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")
+    QUEUED = "queued", _lazy("排队中")
+    RUNNING = "running", _lazy("处理中")
+    READY = "ready", _lazy("待确认")
+    DONE = "done", _lazy("已完成")
+    FAILED = "failed", _lazy("失败")
 
 
 class BackgroundJob(Record):
@@ -561,11 +571,11 @@ class BackgroundJob(Record):
     worker under a lease it keeps renewing (`lease_until`), and sent again by the sweeper when the
     broker lost it or the lease ran out because its worker died."""
 
-    status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
-    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    lease_until = models.DateTimeField(_("租约到期"), null=True, blank=True)
+    status = models.CharField(_lazy("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_lazy("进度"), default=0)
+    attempts = models.PositiveSmallIntegerField(_lazy("尝试次数"), default=0)
+    sent_at = models.DateTimeField(_lazy("发送时间"), null=True, blank=True)
+    lease_until = models.DateTimeField(_lazy("租约到期"), null=True, blank=True)
 
     # The text field the job tells its user what went wrong in.
     message_field: str
@@ -599,24 +609,24 @@ class ImportJob(BackgroundJob):
 
     Large files are validated and written by Celery; the page polls this row for progress."""
 
-    kind = models.CharField(_("数据类型"), max_length=20)
-    file = models.FileField(_("文件"), upload_to=upload_path)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
-    to_add = models.PositiveIntegerField(_("新增"), default=0)
-    to_update = models.PositiveIntegerField(_("更新"), default=0)
-    unchanged = models.PositiveIntegerField(_("无变化"), default=0)
-    errors = models.JSONField(_("错误"), default=list)
-    preview = models.JSONField(_("预览"), default=dict)
-    message = models.TextField(_("说明"), blank=True)
-    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
-    applied_at = models.DateTimeField(_("写入时间"), null=True, blank=True)
+    kind = models.CharField(_lazy("数据类型"), max_length=20)
+    file = models.FileField(_lazy("文件"), upload_to=upload_path)
+    original_name = models.CharField(_lazy("原文件名"), max_length=255)
+    total_rows = models.PositiveIntegerField(_lazy("数据行数"), default=0)
+    to_add = models.PositiveIntegerField(_lazy("新增"), default=0)
+    to_update = models.PositiveIntegerField(_lazy("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_lazy("无变化"), default=0)
+    errors = models.JSONField(_lazy("错误"), default=list)
+    preview = models.JSONField(_lazy("预览"), default=dict)
+    message = models.TextField(_lazy("说明"), blank=True)
+    confirmed_at = models.DateTimeField(_lazy("确认时间"), null=True, blank=True)
+    applied_at = models.DateTimeField(_lazy("写入时间"), null=True, blank=True)
 
     message_field = "message"
     written_as = pgettext_lazy("refused", "导入")
 
     class Meta(BackgroundJob.Meta):
-        verbose_name = _("导入任务")
+        verbose_name = _lazy("导入任务")
         verbose_name_plural = pgettext_lazy("plural", "导入任务")
         ordering = ["-created_at"]
 
@@ -641,27 +651,27 @@ class SummaryRun(BackgroundJob):
     The Celery job fills it in; the page polls it, so a reload or a restarted server finds it where
     it was. Once finalised, the narrative and the files are kept unchanged."""
 
-    year = models.PositiveSmallIntegerField(_("年度"))
-    notice = models.CharField(_("依据的通知"), max_length=200, blank=True)
-    figures = models.JSONField(_("指标"), default=list)
-    checks = models.JSONField(_("一致性检查"), default=list)  # compiler.consistency_checks: label, passed, detail
-    narrative = models.TextField(_("总结正文"), blank=True)
-    workbook = models.FileField(_("Excel 文件"), upload_to=upload_path, blank=True)
-    document = models.FileField(_("Word 文件"), upload_to=upload_path, blank=True)
+    year = models.PositiveSmallIntegerField(_lazy("年度"))
+    notice = models.CharField(_lazy("依据的通知"), max_length=200, blank=True)
+    figures = models.JSONField(_lazy("指标"), default=list)
+    checks = models.JSONField(_lazy("一致性检查"), default=list)  # compiler.consistency_checks: label, passed, detail
+    narrative = models.TextField(_lazy("总结正文"), blank=True)
+    workbook = models.FileField(_lazy("Excel 文件"), upload_to=upload_path, blank=True)
+    document = models.FileField(_lazy("Word 文件"), upload_to=upload_path, blank=True)
     # The finalised Word file rendered by LibreOffice in a worker, where it is installed.
-    pdf = models.FileField(_("PDF 文件"), upload_to=upload_path, blank=True)
+    pdf = models.FileField(_lazy("PDF 文件"), upload_to=upload_path, blank=True)
     with_outlook = models.BooleanField(
-        _("附存在问题和下一步工作打算"),
+        _lazy("附存在问题和下一步工作打算"),
         default=True,
-        help_text=_("按年底仍未完成的事项起草结尾一节，定稿前可修改或删去"),
+        help_text=_lazy("按年底仍未完成的事项起草结尾一节，定稿前可修改或删去"),
     )
-    error = models.TextField(_("错误"), blank=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    finalized_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
+    error = models.TextField(_lazy("错误"), blank=True)
+    started_at = models.DateTimeField(_lazy("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_lazy("完成时间"), null=True, blank=True)
+    finalized_at = models.DateTimeField(_lazy("定稿时间"), null=True, blank=True)
     finalized_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("定稿人"),
+        verbose_name=_lazy("定稿人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -672,13 +682,13 @@ class SummaryRun(BackgroundJob):
     written_as = pgettext_lazy("refused", "编制总结")
 
     class Meta(BackgroundJob.Meta):
-        verbose_name = _("年度总结")
+        verbose_name = _lazy("年度总结")
         verbose_name_plural = pgettext_lazy("plural", "年度总结")
         ordering = ["-created_at"]
         indexes = [*BackgroundJob.Meta.indexes, models.Index(fields=["organization", "year"])]
 
     def __str__(self) -> str:
-        return gettext("%(o)s%(y)d年度应急管理工作总结") % {"o": self.organization.name, "y": self.year}
+        return _("%(o)s%(y)d年度应急管理工作总结") % {"o": self.organization.name, "y": self.year}
 
     def get_absolute_url(self) -> str:
         return reverse("emergency:summaryrun_detail", args=[self.pk])
@@ -702,7 +712,7 @@ class ChoiceSynonymQuerySet(WriteRule, models.QuerySet):
     def write_refusal(self, user, record=None) -> str | None:
         """The synonyms are one table for the whole deployment, kept by its administrators."""
         if not (user.is_authenticated and user.sees_everything):
-            return gettext("只有系统管理员可以修改选项同义词")
+            return _("只有系统管理员可以修改选项同义词")
         return super().write_refusal(user, record)
 
     def for_kind(self, kind: str) -> dict[str, dict[str, str]]:
@@ -722,15 +732,15 @@ class ChoiceSynonym(models.Model):
     """Another way of writing a choice in an Excel import (职高 for 中等职业学校): the abbreviations
     bureaus use, one table per import column, kept on the 规则设置 page."""
 
-    kind = models.CharField(_("导入类型"), max_length=20)
-    field = models.CharField(_("列"), max_length=50)
-    synonym = models.CharField(_("写法"), max_length=50)
-    value = models.CharField(_("对应的选项"), max_length=50)
+    kind = models.CharField(_lazy("导入类型"), max_length=20)
+    field = models.CharField(_lazy("列"), max_length=50)
+    synonym = models.CharField(_lazy("写法"), max_length=50)
+    value = models.CharField(_lazy("对应的选项"), max_length=50)
 
     objects = ChoiceSynonymQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("选项同义词")
+        verbose_name = _lazy("选项同义词")
         verbose_name_plural = pgettext_lazy("plural", "选项同义词")
         constraints = [models.UniqueConstraint(fields=["kind", "field", "synonym"], name="choice_synonym_unique")]
 
@@ -753,21 +763,23 @@ class Message(models.Model):
     deadline), however often the job that finds it runs; kept MESSAGE_KEEP_DAYS."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="messages"
+        settings.AUTH_USER_MODEL, verbose_name=_lazy("收件人"), on_delete=models.CASCADE, related_name="messages"
     )
-    kind = models.CharField(_("类别"), max_length=40)
-    text = models.CharField(_("内容"), max_length=500)
-    url = models.CharField(_("链接"), max_length=500, blank=True)
+    kind = models.CharField(_lazy("类别"), max_length=40)
+    text = models.CharField(_lazy("内容"), max_length=500)
+    url = models.CharField(_lazy("链接"), max_length=500, blank=True)
     # The unit whose records the message is about: always inside the recipient's scope.
-    organization = models.ForeignKey(Organization, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(_("提醒事项"), max_length=200)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_lazy("单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(_lazy("提醒事项"), max_length=200)
+    created_at = models.DateTimeField(_lazy("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_lazy("已读时间"), null=True, blank=True)
 
     objects = MessageQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("站内消息")
+        verbose_name = _lazy("站内消息")
         verbose_name_plural = pgettext_lazy("plural", "站内消息")
         ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="one_message_per_reminder")]
@@ -781,9 +793,9 @@ class Message(models.Model):
 
 
 class ChannelKind(models.TextChoices):
-    EMAIL = "email", _("电子邮件")
-    DINGTALK = "dingtalk", _("钉钉群机器人")
-    WECOM = "wecom", _("企业微信群机器人")
+    EMAIL = "email", _lazy("电子邮件")
+    DINGTALK = "dingtalk", _lazy("钉钉群机器人")
+    WECOM = "wecom", _lazy("企业微信群机器人")
 
 
 class ChannelQuerySet(WriteRule, models.QuerySet):
@@ -805,23 +817,27 @@ class Channel(models.Model):
     `secret` its signing secret: neither is shown again after saving, nor kept in any history."""
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="channels"
+        Organization, verbose_name=_lazy("单位"), on_delete=models.CASCADE, related_name="channels"
     )
-    kind = models.CharField(_("渠道"), max_length=10, choices=ChannelKind.choices)
-    name = models.CharField(_("名称"), max_length=100, help_text=_("例如：区教育局应急管理工作群"))
+    kind = models.CharField(_lazy("渠道"), max_length=10, choices=ChannelKind.choices)
+    name = models.CharField(_lazy("名称"), max_length=100, help_text=_lazy("例如：区教育局应急管理工作群"))
     address = models.CharField(
-        _("地址"), max_length=500, help_text=_("机器人的 Webhook 地址（含 access_token 或 key），或电子邮箱地址")
+        _lazy("地址"),
+        max_length=500,
+        help_text=_lazy("机器人的 Webhook 地址（含 access_token 或 key），或电子邮箱地址"),
     )
-    secret = models.CharField(_("加签密钥"), max_length=200, blank=True, help_text=_("钉钉机器人“加签”安全设置的密钥"))
-    is_active = models.BooleanField(_("启用此渠道"), default=True)
-    last_sent_at = models.DateTimeField(_("最近发送成功"), null=True, blank=True)
-    last_error = models.CharField(_("最近一次失败原因"), max_length=300, blank=True)
+    secret = models.CharField(
+        _lazy("加签密钥"), max_length=200, blank=True, help_text=_lazy("钉钉机器人“加签”安全设置的密钥")
+    )
+    is_active = models.BooleanField(_lazy("启用此渠道"), default=True)
+    last_sent_at = models.DateTimeField(_lazy("最近发送成功"), null=True, blank=True)
+    last_error = models.CharField(_lazy("最近一次失败原因"), max_length=300, blank=True)
 
     objects = ChannelQuerySet.as_manager()
     written_as = pgettext_lazy("refused", "配置消息渠道")
 
     class Meta:
-        verbose_name = _("消息渠道")
+        verbose_name = _lazy("消息渠道")
         verbose_name_plural = pgettext_lazy("plural", "消息渠道")
         ordering = ["organization__path", "name"]
 
@@ -833,10 +849,10 @@ class Channel(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("待发送")
-    SENDING = "sending", _("发送中")
-    SENT = "sent", _("已发送")
-    FAILED = "failed", _("发送失败")
+    PENDING = "pending", _lazy("待发送")
+    SENDING = "sending", _lazy("发送中")
+    SENT = "sent", _lazy("已发送")
+    FAILED = "failed", _lazy("发送失败")
 
 
 class Delivery(models.Model):
@@ -876,9 +892,9 @@ class Delivery(models.Model):
 
 
 class EmailChoice(models.TextChoices):
-    EACH = "each", _("每条消息发一封")
-    DIGEST = "digest", _("每天汇总成一封")
-    NONE = "none", _("不发邮件")
+    EACH = "each", _lazy("每条消息发一封")
+    DIGEST = "digest", _lazy("每天汇总成一封")
+    NONE = "none", _lazy("不发邮件")
 
 
 class MessagePreference(models.Model):
@@ -886,11 +902,13 @@ class MessagePreference(models.Model):
     they do not want mailed at all. The inbox always has everything."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_preference")
-    email = models.CharField(_("邮件提醒"), max_length=10, choices=EmailChoice.choices, default=EmailChoice.EACH)
-    muted = ArrayField(models.CharField(max_length=40), verbose_name=_("不发邮件的消息类别"), default=list, blank=True)
+    email = models.CharField(_lazy("邮件提醒"), max_length=10, choices=EmailChoice.choices, default=EmailChoice.EACH)
+    muted = ArrayField(
+        models.CharField(max_length=40), verbose_name=_lazy("不发邮件的消息类别"), default=list, blank=True
+    )
 
     class Meta:
-        verbose_name = _("消息设置")
+        verbose_name = _lazy("消息设置")
         verbose_name_plural = pgettext_lazy("plural", "消息设置")
 
     def __str__(self) -> str:

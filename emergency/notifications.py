@@ -27,7 +27,8 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .celery import app
 from .models import (
@@ -76,7 +77,7 @@ class Reminder:
 reminders: dict[str, Reminder] = {}
 # Messages made when something happens rather than by the morning's reminders: kind -> label
 # (areas declare theirs: AreaConfig.events).
-EVENTS = {"job_finished": _("后台任务完成")}
+EVENTS = {"job_finished": _lazy("后台任务完成")}
 
 
 def register_reminder(reminder: Reminder) -> None:

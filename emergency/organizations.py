@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .imports import CellError, Column, ImportContext, ImportSpec, Row, update_rows
+from .imports import CellError, Choice, Code, Column, ImportContext, ImportSpec, Integer, Row, Text, update_rows
 from .models import Organization, OrganizationKind, Stage, code_validator, placement_error
 
 
@@ -21,31 +21,23 @@ class OrganizationImport(ImportSpec):
     audit_fields = ()
     export_related = ("parent",)
     columns = [
-        Column(
+        Code(
             "单位代码",
-            "code",
             "code",
             required=True,
             max_length=32,
             help="字母、数字、下划线或短横线，最长32位",
             example="S0001",
         ),
-        Column("单位名称", "name", required=True, max_length=100, example="实验小学"),
-        Column(
-            "上级单位代码",
-            "parent",
-            "code",
-            max_length=32,
-            help="上级单位的单位代码；可以是本文件中的单位",
-            example="D01",
-        ),
-        Column("单位类型", "kind", "choice", required=True, choices=OrganizationKind.choices, example="学校"),
-        Column("学段", "stage", "choice", choices=Stage.choices, example="小学"),
-        Column("地址", "address", example="人民路1号"),
-        Column("联系人", "contact", max_length=50, example="张老师"),
-        Column("联系电话", "phone", max_length=50, example="0532-8888888"),
-        Column("在校学生数", "students", "int", example=1200),
-        Column("教职工数", "staff_count", "int", example=90),
+        Text("单位名称", "name", required=True, max_length=100, example="实验小学"),
+        Code("上级单位代码", "parent", max_length=32, help="上级单位的单位代码；可以是本文件中的单位", example="D01"),
+        Choice("单位类型", "kind", OrganizationKind.choices, required=True, example="学校"),
+        Choice("学段", "stage", Stage.choices, example="小学"),
+        Text("地址", "address", example="人民路1号"),
+        Text("联系人", "contact", max_length=50, example="张老师"),
+        Text("联系电话", "phone", max_length=50, example="0532-8888888"),
+        Integer("在校学生数", "students", example=1200),
+        Integer("教职工数", "staff_count", example=90),
     ]
     instructions = (
         "上级单位代码必须是您管辖范围内的单位，或本文件中的其他行；新单位只能建在您的管辖范围内。",

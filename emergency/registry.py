@@ -41,7 +41,7 @@ demo_builders: list[tuple[str, Callable[..., Any]]] = []
 bench_parts: list[tuple[str, type]] = []
 # Callables (user) -> list[HomeItem]: what a user should look at next, shown on the home page.
 home_panels: list[Callable[..., list]] = []
-# Rules whose details vary between cities (REFERENCES.md): (label, callable giving the value in
+# Rules whose details vary between cities, as local regulations do: (label, callable giving the value in
 # force), listed on the 规则设置 page so people can see what the system applies.
 rules: list[tuple[str, Callable[[], Any]]] = []
 # (model, date field) of the records that date an area's activity: which years have records

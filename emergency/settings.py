@@ -132,13 +132,13 @@ DATABASES = {
     )
 }
 # Memory a sort or hash may take before spilling to disk. PostgreSQL's 4 MB sends the dashboard's
-# per-district aggregates over a province's 800,000 hazards to temporary files (405 → 307 ms).
+# per-district aggregates over a province's hazards to temporary files.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={envstr('DATABASE_WORK_MEM', '16MB')}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Event tables copy each record's foreign keys without an index: history is read per record
 # (pgh_obj, still indexed) and joins its context by the context's key, never by unit, user or
-# context, and each of those indexes cost every insert (an import of 10,000 rows 40 ms in all).
+# context, and each of those indexes would only slow every insert (an import writes thousands).
 PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
 
@@ -293,7 +293,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_FAILURE_VIEW = "emergency.errors.csrf_failure"
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
-# Rules whose details vary between cities (REFERENCES.md); shown on the settings page.
+# Rules whose details vary between cities (local regulations differ); shown on the settings page.
 PLAN_REVISION_YEARS = envint("PLAN_REVISION_YEARS", "3")
 
 LOGGING = {

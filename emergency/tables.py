@@ -4,7 +4,7 @@ from functools import partial
 from operator import itemgetter
 
 import django_tables2 as tables
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_tables2.data import TableListData
 from django_tables2.utils import Accessor, OrderBy
 
@@ -14,9 +14,9 @@ from .models import Document, LeadershipGroup, Organization
 
 class TupleRows(TableListData):
     """Rows kept as plain tuples of a NamedTuple's fields, made into that NamedTuple only when read
-    (the page shown, an export). A province's 40,000 NamedTuples alive at once keep Python's
-    garbage collector walking them request after request (a page took 180 ms, or 330 ms every
-    other time); plain tuples of numbers and strings it stops tracking."""
+    (the page shown, an export). A province's tens of thousands of NamedTuples alive at once keep
+    Python's garbage collector walking them request after request; plain tuples of numbers and
+    strings it stops tracking."""
 
     def __init__(self, rows: list[tuple], row_type):
         super().__init__(rows)
@@ -40,7 +40,7 @@ class RowsTable(tables.Table):
     """A table over a list of rows (objects, dicts, or `TupleRows`) rather than a QuerySet, sorted by key.
 
     django-tables2 sorts a list by comparing rows, resolving each column's accessor on both sides
-    of every comparison (jieter/django-tables2#651, open): a province's 40,000 schools took 1.3 s.
+    of every comparison (jieter/django-tables2#651, open), which is slow for a province's schools.
     Here each value is read once per row, and the list is sorted once per column, least
     significant first (sorts are stable), in the order and direction the library would use. An
     empty value sorts first, as the library has it."""
@@ -91,18 +91,18 @@ def _attribute(name: str):
 class OrganizationTable(tables.Table):
     code = tables.Column(linkify=True)
     name = tables.Column(linkify=True)
-    parent = tables.Column(verbose_name=_("上级单位"), order_by=("parent__path",))
+    parent = tables.Column(verbose_name=_lazy("上级单位"), order_by=("parent__path",))
 
     class Meta:
         model = Organization
         fields = ["code", "name", "parent", "kind", "stage", "contact", "phone", "students", "staff_count"]
         order_by = "code"
-        empty_text = _("没有符合条件的单位")
+        empty_text = _lazy("没有符合条件的单位")
 
 
 class LeadershipGroupTable(RecordTable):
     name = tables.Column(linkify=True)
-    member_count = tables.Column(verbose_name=_("在册成员数"))
+    member_count = tables.Column(verbose_name=_lazy("在册成员数"))
 
     class Meta(RecordTable.Meta):
         model = LeadershipGroup

@@ -21,6 +21,9 @@ from .storage import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
+# A job keeps this many of a file's errors to show; the page says how many there were.
+MAX_ERRORS_KEPT = 500
+
 
 def start_import(spec: ImportSpec, user: User, name: str, data: bytes) -> ImportJob:
     """Keep the upload and validate it: a large file by a worker, a small one in the request. Raises
@@ -86,12 +89,12 @@ def run_validation(job: ImportJob) -> Validation:
     with job.file.open("rb") as f:
         data = f.read()
     result = validate(spec, job.original_name, data, job.created_by, progress)
-    job.total_rows = len(result.rows) if result.ok else max(len(result.rows), 0)
-    job.errors = result.errors[:500]
+    job.total_rows = len(result.rows)
+    job.errors = result.errors[:MAX_ERRORS_KEPT]
     job.to_add, job.to_update, job.unchanged = len(result.to_add), len(result.to_update), result.unchanged
     job.preview = result.summary(spec)
-    if len(result.errors) > 500:
-        job.message = _("共 %(n)d 个错误，只显示前 500 个") % {"n": len(result.errors)}
+    if len(result.errors) > MAX_ERRORS_KEPT:
+        job.message = _("共 %(n)d 个错误，只显示前 %(kept)d 个") % {"n": len(result.errors), "kept": MAX_ERRORS_KEPT}
     job.status = JobStatus.READY if result.ok else JobStatus.FAILED
     job.progress, job.lease_until = 100, None
     job.save()
@@ -110,7 +113,7 @@ def run_apply(job: ImportJob) -> None:
                 job,
                 status=JobStatus.FAILED,
                 progress=100,
-                errors=result.errors[:500],
+                errors=result.errors[:MAX_ERRORS_KEPT],
                 message=_("数据在预览后发生了变化，本次未写入任何数据"),
             )
             return

@@ -12,7 +12,7 @@ def warm() -> None:
     """Do once, as the server starts, what each process would otherwise do in its first requests:
     import the URLconf (every view module), load the translation catalogues and compile our
     templates. gunicorn loads this module in its master (preload_app), so its workers fork warm: in
-    the bench's HTTP load the slowest requests were each worker's first ones (0.6 s, 2 s in)."""
+    the bench's HTTP load the slowest requests had been each worker's first ones."""
     from django.conf import settings
     from django.template import engines
     from django.urls import get_resolver

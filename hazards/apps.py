@@ -1,5 +1,5 @@
 from celery.schedules import crontab
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency import areas
 from emergency.registry import RecordAction
@@ -32,14 +32,14 @@ def seed_managed_lists(sender, **kwargs) -> None:
 
 class HazardsConfig(areas.AreaConfig):
     name = "hazards"
-    verbose_name = _("隐患排查整治")
-    menu_label = _("隐患排查")
+    verbose_name = _lazy("隐患排查整治")
+    menu_label = _lazy("隐患排查")
     landing_url = "hazards:hazard_list"
     menu = (
-        (_("隐患"), "hazards:hazard_list"),
-        (_("排查行动"), "hazards:inspectioncampaign_list"),
-        (_("隐患督办"), "hazards:supervision"),
-        (_("督办与提醒"), "hazards:hazardnotice_list"),
+        (_lazy("隐患"), "hazards:hazard_list"),
+        (_lazy("排查行动"), "hazards:inspectioncampaign_list"),
+        (_lazy("隐患督办"), "hazards:supervision"),
+        (_lazy("督办与提醒"), "hazards:hazardnotice_list"),
     )
     imports = ("imports.HazardImport",)
     dated = (("Hazard", "found_on"), ("InspectionCampaign", "start_date"))
@@ -53,11 +53,13 @@ class HazardsConfig(areas.AreaConfig):
     record_actions = (
         (
             "drills.Drill",
-            RecordAction(_("登记演练中发现的隐患"), "hazards:hazard_add", "drill", "report-hazard", "outline-danger"),
+            RecordAction(
+                _lazy("登记演练中发现的隐患"), "hazards:hazard_add", "drill", "report-hazard", "outline-danger"
+            ),
         ),
     )
     reminders = ("reminders.DEADLINE_COMING", "reminders.DEADLINE_PASSED", "reminders.LONG_OVERDUE")
-    rules = ((_("隐患整改提醒"), "reminders.timing"),)
+    rules = ((_lazy("隐患整改提醒"), "reminders.timing"),)
     # Early in the morning, so the day's home pages already show what became overdue.
     beat_jobs = (("hazards-mark-overdue", "hazards.tasks.mark_overdue_hazards", crontab(hour=1, minute=10)),)
     after_migrate = ("apps.seed_managed_lists",)

@@ -1,4 +1,4 @@
-"""隐患 as an import kind ("hazards"), with exactly the DESIGN.md columns.
+"""隐患 as an import kind ("hazards"): the columns of its template.
 
 Two things go beyond the column types: 排查行动 is named by its title and resolved among the
 campaigns the row's organisation takes part in, and 状态 may only set the states an import is
@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from emergency.imports import Column, ImportContext, ImportSpec, Row, Validation
+from emergency.imports import Choice, Date, ImportContext, ImportSpec, Org, Row, Text, Validation
 
 from .choices import IMPORT_STATES, HazardAction, HazardCategory, HazardLevel, HazardStatus
 from .models import Hazard, HazardTransition, InspectionCampaign
@@ -27,35 +27,27 @@ class HazardImport(ImportSpec):
     key = ("organization", "found_on", "description")
     export_related = ("organization", "campaign")
     columns = [
-        Column("单位代码", "organization", "org", example="D01S001"),
-        Column(
-            "排查行动",
-            "campaign",
-            max_length=200,
-            help="排查行动的名称；可留空",
-            example="春节前学校安全自查",
-        ),
-        Column("发现日期", "found_on", "date", required=True, past_only=True, example="2026-03-05"),
-        Column("隐患类别", "category", "choice", required=True, choices=HazardCategory.choices, example="消防安全"),
-        Column(
+        Org("单位代码", "organization", example="D01S001"),
+        Text("排查行动", "campaign", max_length=200, help="排查行动的名称；可留空", example="春节前学校安全自查"),
+        Date("发现日期", "found_on", required=True, past_only=True, example="2026-03-05"),
+        Choice("隐患类别", "category", HazardCategory.choices, required=True, example="消防安全"),
+        Choice(
             "隐患等级",
             "level",
-            "choice",
-            choices=HazardLevel.choices,
+            HazardLevel.choices,
             help="从下拉列表选择；留空为一般隐患；重大隐患必须填写整改期限",
             example="一般隐患",
         ),
-        Column("隐患描述", "description", required=True, max_length=500, example="教学楼二楼灭火器压力不足"),
-        Column("隐患位置", "location", max_length=200, example="教学楼二楼东侧"),
-        Column("整改责任人", "responsible", max_length=50, example="王老师"),
-        Column("整改措施", "measures", max_length=2000, example="更换灭火器并建立月检记录"),
-        Column("整改期限", "deadline", "date", example="2026-03-20"),
-        Column("整改完成日期", "rectified_on", "date", past_only=True, example=""),
-        Column(
+        Text("隐患描述", "description", required=True, max_length=500, example="教学楼二楼灭火器压力不足"),
+        Text("隐患位置", "location", max_length=200, example="教学楼二楼东侧"),
+        Text("整改责任人", "responsible", max_length=50, example="王老师"),
+        Text("整改措施", "measures", max_length=2000, example="更换灭火器并建立月检记录"),
+        Date("整改期限", "deadline", example="2026-03-20"),
+        Date("整改完成日期", "rectified_on", past_only=True, example=""),
+        Choice(
             "状态",
             "status",
-            "choice",
-            choices=HazardStatus.choices,
+            HazardStatus.choices,
             help="导入只能设为“待整改”或“整改中”；留空：新隐患为待整改，已有隐患不变",
             example="待整改",
         ),

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.models import Organization, Role
 from emergency.notifications import Notice, Reminder
@@ -86,6 +86,6 @@ def timing() -> str:
     }
 
 
-DEADLINE_COMING = Reminder("hazard_deadline_coming", gettext_lazy("隐患整改期限将到"), deadline_coming, timing)
-DEADLINE_PASSED = Reminder("hazard_deadline_passed", gettext_lazy("隐患逾期未整改"), deadline_passed, timing)
-LONG_OVERDUE = Reminder("hazard_long_overdue", gettext_lazy("下级单位隐患长期逾期"), long_overdue, timing)
+DEADLINE_COMING = Reminder("hazard_deadline_coming", _lazy("隐患整改期限将到"), deadline_coming, timing)
+DEADLINE_PASSED = Reminder("hazard_deadline_passed", _lazy("隐患逾期未整改"), deadline_passed, timing)
+LONG_OVERDUE = Reminder("hazard_long_overdue", _lazy("下级单位隐患长期逾期"), long_overdue, timing)

@@ -1,8 +1,8 @@
 """Tables of the hazard area: the first column links to the record."""
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import RecordTable
@@ -18,7 +18,7 @@ def status_badge(hazard: Hazard, today=None) -> str:
         hazard.get_status_display(),
     )
     if hazard.is_overdue_on(today or local_today()):
-        badge += format_html(' <span class="badge text-bg-danger">{}</span>', _lazy("逾期"))
+        badge += format_html(' <span class="badge text-bg-danger">{}</span>', _("逾期"))
     return badge
 
 
@@ -73,7 +73,7 @@ class HazardNoticeTable(RecordTable):
         order_by = ("-created_at",)
 
     def render_acknowledged_at(self, value, record):
-        return format_html('<span class="badge text-bg-success">{}</span>', _lazy("已签收"))
+        return format_html('<span class="badge text-bg-success">{}</span>', _("已签收"))
 
     def value_acknowledged_at(self, value):
         return value
@@ -83,8 +83,3 @@ class HazardNoticeTable(RecordTable):
 
     def render_text(self, value):
         return value if len(value) <= 60 else value[:59] + "…"
-
-
-def notice_list_url(**params) -> str:
-    query = "&".join(f"{k}={v}" for k, v in params.items())
-    return reverse("hazards:hazardnotice_list") + (f"?{query}" if query else "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import RecordFilterSet
 
@@ -23,8 +23,8 @@ class CampaignFilter(RecordFilterSet):
 class EventFilter(RecordFilterSet):
     date_field = "held_on"
     search_fields = ("name", "notes")
-    form = django_filters.ChoiceFilter(label=_("活动形式"), choices=OutreachForm.choices)
-    topic = django_filters.ChoiceFilter(label=_("宣传主题"), choices=Topic.choices, method="filter_topic")
+    form = django_filters.ChoiceFilter(label=_lazy("活动形式"), choices=OutreachForm.choices)
+    topic = django_filters.ChoiceFilter(label=_lazy("宣传主题"), choices=Topic.choices, method="filter_topic")
 
     class Meta:
         model = OutreachEvent

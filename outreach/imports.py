@@ -1,4 +1,4 @@
-"""宣传活动 as an import kind (`outreach`): the columns of DESIGN.md, one row per event, matched
+"""宣传活动 as an import kind (`outreach`): the template's columns, one row per event, matched
 by [单位, 活动名称, 活动日期]. A new event held during a campaign of its organisation or of a
 bureau above it is linked to that campaign."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emergency.imports import Column, ImportSpec, Validation
+from emergency.imports import Choice, Date, ImportSpec, Integer, MultiChoice, Org, Text, Validation
 
 from .choices import OutreachForm, Topic
 from .models import COUNTS, OutreachCampaign, OutreachEvent
@@ -18,17 +18,17 @@ class OutreachImport(ImportSpec):
     model = OutreachEvent
     key = ("organization", "name", "held_on")
     columns = [
-        Column("单位代码", "organization", "org", example="S0001"),
-        Column("活动名称", "name", required=True, max_length=100, example="应急管理宣传周主题班会"),
-        Column("活动日期", "held_on", "date", required=True, past_only=True, example="2026-03-24"),
-        Column("活动形式", "form", "choice", required=True, choices=OutreachForm.choices, example="班队会"),
-        Column("宣传主题", "topics", "multi", choices=Topic.choices, example="防火、防震、交通"),
-        Column("参与人数", "participants", "int", example=650),
-        Column("横幅(条)", "banners", "int", example=2),
-        Column("挂图(套)", "posters", "int", example=5),
-        Column("展板(块)", "boards", "int", example=2),
-        Column("宣传单(张)", "leaflets", "int", example=100),
-        Column("备注", "notes", max_length=1000, example=""),
+        Org("单位代码", "organization", example="S0001"),
+        Text("活动名称", "name", required=True, max_length=100, example="应急管理宣传周主题班会"),
+        Date("活动日期", "held_on", required=True, past_only=True, example="2026-03-24"),
+        Choice("活动形式", "form", OutreachForm.choices, required=True, example="班队会"),
+        MultiChoice("宣传主题", "topics", Topic.choices, example="防火、防震、交通"),
+        Integer("参与人数", "participants", example=650),
+        Integer("横幅(条)", "banners", example=2),
+        Integer("挂图(套)", "posters", example=5),
+        Integer("展板(块)", "boards", example=2),
+        Integer("宣传单(张)", "leaflets", example=100),
+        Text("备注", "notes", max_length=1000, example=""),
     ]
     instructions = (
         "宣传主题可填多个，用顿号“、”分隔，例如：防火、防震、交通。",

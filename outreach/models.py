@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext, pgettext_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from emergency.models import Document, Record, RecordQuerySet, track_history
 
@@ -30,24 +31,24 @@ class OutreachCampaign(Record):
     """A publicity campaign a bureau runs (应急管理宣传周, 安全教育日 …): its dates for the year and
     the plan document (活动方案) that sets it out. Schools' events during it are linked to it."""
 
-    name = models.CharField(_("活动名称"), max_length=100)
-    starts_on = models.DateField(_("开始日期"))
-    ends_on = models.DateField(_("结束日期"))
-    theme = models.CharField(_("活动主题"), max_length=200, blank=True)
+    name = models.CharField(_lazy("活动名称"), max_length=100)
+    starts_on = models.DateField(_lazy("开始日期"))
+    ends_on = models.DateField(_lazy("结束日期"))
+    theme = models.CharField(_lazy("活动主题"), max_length=200, blank=True)
     plan = models.ForeignKey(
         Document,
-        verbose_name=_("活动方案"),
+        verbose_name=_lazy("活动方案"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    notes = models.TextField(_("说明"), blank=True)
+    notes = models.TextField(_lazy("说明"), blank=True)
 
     objects = CampaignQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("宣传活动方案")
+        verbose_name = _lazy("宣传活动方案")
         verbose_name_plural = pgettext_lazy("plural", "宣传活动方案")
         ordering = ["-starts_on", "name"]
         indexes = [models.Index(fields=["starts_on"])]
@@ -56,7 +57,7 @@ class OutreachCampaign(Record):
         ]
 
     def __str__(self) -> str:
-        return gettext("%(year)d年%(name)s") % {"year": self.starts_on.year, "name": self.name}
+        return _("%(year)d年%(name)s") % {"year": self.starts_on.year, "name": self.name}
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
@@ -79,29 +80,29 @@ class OutreachEvent(Record):
 
     campaign = models.ForeignKey(
         OutreachCampaign,
-        verbose_name=_("所属宣传活动"),
+        verbose_name=_lazy("所属宣传活动"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="activities",
     )
-    name = models.CharField(_("活动名称"), max_length=100)
-    held_on = models.DateField(_("活动日期"))
-    form = models.CharField(_("活动形式"), max_length=16, choices=OutreachForm.choices)
+    name = models.CharField(_lazy("活动名称"), max_length=100)
+    held_on = models.DateField(_lazy("活动日期"))
+    form = models.CharField(_lazy("活动形式"), max_length=16, choices=OutreachForm.choices)
     topics = ArrayField(
-        models.CharField(max_length=16, choices=Topic.choices), verbose_name=_("宣传主题"), default=list, blank=True
+        models.CharField(max_length=16, choices=Topic.choices), verbose_name=_lazy("宣传主题"), default=list, blank=True
     )
-    participants = models.PositiveIntegerField(_("参与人数"), default=0)
-    banners = models.PositiveIntegerField(_("横幅(条)"), default=0)
-    posters = models.PositiveIntegerField(_("挂图(套)"), default=0)
-    boards = models.PositiveIntegerField(_("展板(块)"), default=0)
-    leaflets = models.PositiveIntegerField(_("宣传单(张)"), default=0)
-    notes = models.TextField(_("备注"), blank=True)
+    participants = models.PositiveIntegerField(_lazy("参与人数"), default=0)
+    banners = models.PositiveIntegerField(_lazy("横幅(条)"), default=0)
+    posters = models.PositiveIntegerField(_lazy("挂图(套)"), default=0)
+    boards = models.PositiveIntegerField(_lazy("展板(块)"), default=0)
+    leaflets = models.PositiveIntegerField(_lazy("宣传单(张)"), default=0)
+    notes = models.TextField(_lazy("备注"), blank=True)
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("宣传活动")
+        verbose_name = _lazy("宣传活动")
         verbose_name_plural = pgettext_lazy("plural", "宣传活动")
         ordering = ["-held_on", "name"]
         indexes = [models.Index(fields=["held_on"])]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import RecordTable
 
@@ -13,7 +13,7 @@ from .models import COUNTS, OutreachCampaign, OutreachEvent
 class CampaignTable(RecordTable):
     name = tables.Column(linkify=True)
     plan = tables.Column(orderable=False)
-    event_count = tables.Column(verbose_name=_("活动次数"))
+    event_count = tables.Column(verbose_name=_lazy("活动次数"))
 
     class Meta(RecordTable.Meta):
         model = OutreachCampaign

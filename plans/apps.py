@@ -1,16 +1,16 @@
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency import areas
 
 
 class PlansConfig(areas.AreaConfig):
     name = "plans"
-    verbose_name = _("应急预案")
+    verbose_name = _lazy("应急预案")
     landing_url = "plans:emergencyplan_list"
     menu = (
-        (_("全部预案"), "plans:emergencyplan_list"),
-        (_("修订提醒"), "plans:emergencyplan_review"),
-        (_("新增预案"), "plans:emergencyplan_add"),
+        (_lazy("全部预案"), "plans:emergencyplan_list"),
+        (_lazy("修订提醒"), "plans:emergencyplan_review"),
+        (_lazy("新增预案"), "plans:emergencyplan_add"),
     )
     imports = ("imports.EmergencyPlanImport",)
     demo = "demo.build"
@@ -20,4 +20,4 @@ class PlansConfig(areas.AreaConfig):
     dashboard_panel = "summary.panel"
     figures = "summary.FIGURES"
     reminders = ("reminders.REVISION_COMING", "reminders.REVISION_LATE")
-    rules = ((_("预案修订提醒"), "reminders.timing"),)
+    rules = ((_lazy("预案修订提醒"), "reminders.timing"),)

@@ -1,4 +1,4 @@
-"""应急预案 as an Excel kind (`plans`): the DESIGN.md columns, defaults for the optional ones, and
+"""应急预案 as an Excel kind (`plans`): the template's columns, defaults for the optional ones, and
 the version rule applied to what a file brings (a later version in force retires earlier ones)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from emergency.imports import Column, ImportContext, ImportSpec, Row, Validation
+from emergency.imports import Choice, Code, Date, ImportContext, ImportSpec, MultiChoice, Org, Row, Text, Validation
 
 from .choices import EventType, PlanCategory, PlanStatus
 from .models import EmergencyPlan, default_next_revision
@@ -21,15 +21,15 @@ class EmergencyPlanImport(ImportSpec):
     model = EmergencyPlan
     key = ("organization", "name", "version")
     columns = [
-        Column("单位代码", "organization", "org", example="S0001"),
-        Column("预案名称", "name", required=True, max_length=200, example="实验小学火灾事故应急预案"),
-        Column("预案类别", "category", "choice", required=True, choices=PlanCategory.choices, example="专项应急预案"),
-        Column("事件类型", "event_types", "multi", choices=EventType.choices, example="事故灾难"),
-        Column("发布日期", "issued_on", "date", required=True, past_only=True, example="2026-03-01"),
-        Column("版本号", "version", "code", max_length=20, help="如 1.0、2.0；留空为 1.0", example="1.0"),
-        Column("下次修订日期", "next_revision_on", "date", help="日期；留空为发布日期加修订周期（3年）"),
-        Column("状态", "status", "choice", choices=PlanStatus.choices, help="现行/修订中/已废止；留空为现行"),
-        Column("备注", "remarks", max_length=1000),
+        Org("单位代码", "organization", example="S0001"),
+        Text("预案名称", "name", required=True, max_length=200, example="实验小学火灾事故应急预案"),
+        Choice("预案类别", "category", PlanCategory.choices, required=True, example="专项应急预案"),
+        MultiChoice("事件类型", "event_types", EventType.choices, example="事故灾难"),
+        Date("发布日期", "issued_on", required=True, past_only=True, example="2026-03-01"),
+        Code("版本号", "version", max_length=20, help="如 1.0、2.0；留空为 1.0", example="1.0"),
+        Date("下次修订日期", "next_revision_on", help="日期；留空为发布日期加修订周期（3年）"),
+        Choice("状态", "status", PlanStatus.choices, help="现行/修订中/已废止；留空为现行"),
+        Text("备注", "remarks", max_length=1000),
     ]
     instructions = (
         "同一单位、同一预案名称的不同版本号是同一预案的不同版本；较新的“现行”版本导入后，较早的版本自动改为“已废止”。",

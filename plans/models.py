@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext_lazy
 
 from emergency.models import OrganizationKind, Record, RecordQuerySet, track_history
@@ -80,9 +80,6 @@ class EmergencyPlanQuerySet(RecordQuerySet):
 
     def in_force_on(self, day: datetime.date) -> EmergencyPlanQuerySet:
         return self.filter(in_force_on(day))
-
-    def bureau_level(self) -> EmergencyPlanQuerySet:
-        return self.filter(organization__kind__in=BUREAU_KINDS)
 
     def school_level(self) -> EmergencyPlanQuerySet:
         return self.filter(organization__kind=OrganizationKind.SCHOOL)
@@ -153,29 +150,29 @@ class EmergencyPlanQuerySet(RecordQuerySet):
 class EmergencyPlan(Record):
     """应急预案: one version of a plan of a bureau or a school, with its file as an attachment."""
 
-    name = models.CharField(_("预案名称"), max_length=200)
-    category = models.CharField(_("预案类别"), max_length=16, choices=PlanCategory.choices)
+    name = models.CharField(_lazy("预案名称"), max_length=200)
+    category = models.CharField(_lazy("预案类别"), max_length=16, choices=PlanCategory.choices)
     event_types = ArrayField(
         models.CharField(max_length=16, choices=EventType.choices),
-        verbose_name=_("事件类型"),
+        verbose_name=_lazy("事件类型"),
         default=list,
         blank=True,
     )
-    issued_on = models.DateField(_("发布日期"))
-    version = models.CharField(_("版本号"), max_length=20, default="1.0")
+    issued_on = models.DateField(_lazy("发布日期"))
+    version = models.CharField(_lazy("版本号"), max_length=20, default="1.0")
     next_revision_on = models.DateField(
-        _("下次修订日期"), null=True, blank=True, help_text=_("留空时为发布日期加修订周期（默认3年）")
+        _lazy("下次修订日期"), null=True, blank=True, help_text=_lazy("留空时为发布日期加修订周期（默认3年）")
     )
-    status = models.CharField(_("状态"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.CURRENT)
-    remarks = models.TextField(_("备注"), blank=True)
-    needs_revision = models.BooleanField(_("需修订"), default=False)
-    revision_note = models.TextField(_("修订原因"), blank=True)
-    retired_on = models.DateField(_("废止日期"), null=True, blank=True, editable=False)
+    status = models.CharField(_lazy("状态"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.CURRENT)
+    remarks = models.TextField(_lazy("备注"), blank=True)
+    needs_revision = models.BooleanField(_lazy("需修订"), default=False)
+    revision_note = models.TextField(_lazy("修订原因"), blank=True)
+    retired_on = models.DateField(_lazy("废止日期"), null=True, blank=True, editable=False)
 
     objects = EmergencyPlanQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("应急预案")
+        verbose_name = _lazy("应急预案")
         verbose_name_plural = pgettext_lazy("plural", "应急预案")
         ordering = ["organization__path", "name", "-issued_on"]
         indexes = [

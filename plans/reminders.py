@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.models import Role
 from emergency.notifications import Notice, Reminder
@@ -47,5 +47,5 @@ def timing() -> str:
     return _("修订期限前%(days)d天提醒一次，超过修订期限再提醒一次") % {"days": REVIEW_WARNING_DAYS}
 
 
-REVISION_COMING = Reminder("plan_revision_coming", gettext_lazy("预案修订期限将到"), revision_coming, timing)
-REVISION_LATE = Reminder("plan_revision_late", gettext_lazy("预案超过修订期限"), revision_late, timing)
+REVISION_COMING = Reminder("plan_revision_coming", _lazy("预案修订期限将到"), revision_coming, timing)
+REVISION_LATE = Reminder("plan_revision_late", _lazy("预案超过修订期限"), revision_late, timing)

@@ -1,7 +1,8 @@
 import django_tables2 as tables
 from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import RecordTable
 
@@ -53,7 +54,7 @@ class EmergencyPlanTable(RecordTable):
 class EmergencyPlanReviewTable(EmergencyPlanTable):
     """The revision reminder: how many days are left (negative: late)."""
 
-    days_left = tables.Column(verbose_name=_("距修订日期（天）"), accessor="next_revision_on", orderable=False)
+    days_left = tables.Column(verbose_name=_lazy("距修订日期（天）"), accessor="next_revision_on", orderable=False)
 
     class Meta(EmergencyPlanTable.Meta):
         fields = ["name", "organization", "category", "version", "issued_on", "next_revision_on", "days_left", "status"]

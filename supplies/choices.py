@@ -1,19 +1,19 @@
 """Choices of the supplies area, with their Chinese labels and badge colours."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 
 class SupplyCategory(models.TextChoices):
-    """物资类别, in DESIGN.md's order (the Excel drop-down shows them so)."""
+    """物资类别, in the order the Excel drop-down shows them."""
 
-    FIRE = "fire", _("消防器材")
-    MEDICAL = "medical", _("医疗急救")
-    RESCUE = "rescue", _("救生器材")
-    LIGHTING = "lighting", _("照明通信")
-    LIVING = "living", _("生活保障")
-    PROTECTIVE = "protective", _("防护用品")
-    OTHER = "other", _("其他")
+    FIRE = "fire", _lazy("消防器材")
+    MEDICAL = "medical", _lazy("医疗急救")
+    RESCUE = "rescue", _lazy("救生器材")
+    LIGHTING = "lighting", _lazy("照明通信")
+    LIVING = "living", _lazy("生活保障")
+    PROTECTIVE = "protective", _lazy("防护用品")
+    OTHER = "other", _lazy("其他")
 
 
 # Days between two inspections of an item, by category, unless the catalogue sets its own.
@@ -30,30 +30,30 @@ DEFAULT_CHECK_INTERVAL_DAYS = {
 
 
 class MovementKind(models.TextChoices):
-    RECEIVE = "receive", _("入库")
-    ISSUE = "issue", _("出库")
-    TRANSFER = "transfer", _("调拨")
-    SCRAP = "scrap", _("报废")
-    COUNT = "count", _("盘点")
+    RECEIVE = "receive", _lazy("入库")
+    ISSUE = "issue", _lazy("出库")
+    TRANSFER = "transfer", _lazy("调拨")
+    SCRAP = "scrap", _lazy("报废")
+    COUNT = "count", _lazy("盘点")
 
 
 class MaintenanceKind(models.TextChoices):
-    UPKEEP = "upkeep", _("维护")
-    SERVICE = "service", _("保养")
-    TEST = "test", _("检测")
+    UPKEEP = "upkeep", _lazy("维护")
+    SERVICE = "service", _lazy("保养")
+    TEST = "test", _lazy("检测")
 
 
 class MaintenanceResult(models.TextChoices):
-    GOOD = "good", _("完好")
-    REPAIRED = "repaired", _("已维修")
-    REPLACE = "replace", _("需更换")
+    GOOD = "good", _lazy("完好")
+    REPAIRED = "repaired", _lazy("已维修")
+    REPLACE = "replace", _lazy("需更换")
 
 
 class AlertKind(models.TextChoices):
-    EXPIRING = "expiring", _("即将过期")
-    EXPIRED = "expired", _("已过期")
-    BELOW_STANDARD = "below_standard", _("低于储备标准")
-    INSPECTION_OVERDUE = "inspection_overdue", _("检查逾期")
+    EXPIRING = "expiring", _lazy("即将过期")
+    EXPIRED = "expired", _lazy("已过期")
+    BELOW_STANDARD = "below_standard", _lazy("低于储备标准")
+    INSPECTION_OVERDUE = "inspection_overdue", _lazy("检查逾期")
 
 
 ALERT_BADGES = {
@@ -65,14 +65,14 @@ ALERT_BADGES = {
 
 
 class CensusStatus(models.TextChoices):
-    OPEN = "open", _("进行中")
-    CLOSED = "closed", _("已结束")
+    OPEN = "open", _lazy("进行中")
+    CLOSED = "closed", _lazy("已结束")
 
 
 class ReturnStatus(models.TextChoices):
-    PENDING = "pending", _("待确认")
-    CONFIRMED = "confirmed", _("已确认无误")
-    CORRECTED = "corrected", _("已更正")
+    PENDING = "pending", _lazy("待确认")
+    CONFIRMED = "confirmed", _lazy("已确认无误")
+    CORRECTED = "corrected", _lazy("已更正")
 
 
 RETURN_BADGES = {

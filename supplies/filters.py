@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import RecordFilterSet
 
@@ -25,15 +25,15 @@ from .models import (
 )
 
 STOCK_STATUS = [
-    ("expired", _("已过期")),
-    ("expiring", _("即将过期")),
-    ("empty", _("数量为0")),
+    ("expired", _lazy("已过期")),
+    ("expiring", _lazy("即将过期")),
+    ("empty", _lazy("数量为0")),
 ]
 
 
 class SupplyItemFilter(django_filters.FilterSet):
-    category = django_filters.ChoiceFilter(label=_("物资类别"), choices=SupplyCategory.choices)
-    q = django_filters.CharFilter(label=_("关键字"), method="filter_text")
+    category = django_filters.ChoiceFilter(label=_lazy("物资类别"), choices=SupplyCategory.choices)
+    q = django_filters.CharFilter(label=_lazy("关键字"), method="filter_text")
 
     class Meta:
         model = SupplyItem
@@ -46,12 +46,12 @@ class SupplyItemFilter(django_filters.FilterSet):
 class StockFilter(RecordFilterSet):
     search_fields = ("item__name", "item__spec", "location", "keeper")
     category = django_filters.ChoiceFilter(
-        label=_("物资类别"), choices=SupplyCategory.choices, field_name="item__category"
+        label=_lazy("物资类别"), choices=SupplyCategory.choices, field_name="item__category"
     )
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=STOCK_STATUS, method="filter_status")
+    status = django_filters.ChoiceFilter(label=_lazy("状态"), choices=STOCK_STATUS, method="filter_status")
     # The figures as of a day (supplies.summary.FIGURES): the quantity held then, not today's.
-    held_on = django_filters.DateFilter(label=_("某日有库存"), method="filter_held_on")
-    expired_on = django_filters.DateFilter(label=_("某日已过期"), method="filter_expired_on")
+    held_on = django_filters.DateFilter(label=_lazy("某日有库存"), method="filter_held_on")
+    expired_on = django_filters.DateFilter(label=_lazy("某日已过期"), method="filter_expired_on")
 
     class Meta:
         model = Stock
@@ -80,7 +80,7 @@ class MovementFilter(RecordFilterSet):
         model = StockMovement
         fields = ["kind"]
 
-    kind = django_filters.ChoiceFilter(label=_("类型"), choices=MovementKind.choices)
+    kind = django_filters.ChoiceFilter(label=_lazy("类型"), choices=MovementKind.choices)
 
 
 class MaintenanceFilter(RecordFilterSet):
@@ -103,14 +103,14 @@ class ReserveStandardFilter(RecordFilterSet):
 class AlertFilter(RecordFilterSet):
     date_field = "raised_on"
     search_fields = ("item__name", "detail")
-    kind = django_filters.ChoiceFilter(label=_("预警类型"), choices=AlertKind.choices)
+    kind = django_filters.ChoiceFilter(label=_lazy("预警类型"), choices=AlertKind.choices)
     open = django_filters.ChoiceFilter(
-        label=_("是否解除"),
-        choices=[("1", _("未解除")), ("0", _("已解除"))],
+        label=_lazy("是否解除"),
+        choices=[("1", _lazy("未解除")), ("0", _lazy("已解除"))],
         method="filter_open",
-        empty_label=_("全部"),
+        empty_label=_lazy("全部"),
     )
-    open_on = django_filters.DateFilter(label=_("某日未解除"), method="filter_open_on")
+    open_on = django_filters.DateFilter(label=_lazy("某日未解除"), method="filter_open_on")
 
     class Meta:
         model = SupplyAlert
@@ -134,9 +134,9 @@ class CensusFilter(RecordFilterSet):
 
 class CensusReturnFilter(RecordFilterSet):
     search_fields = ("organization__name", "census__title")
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=ReturnStatus.choices)
+    status = django_filters.ChoiceFilter(label=_lazy("状态"), choices=ReturnStatus.choices)
     # Set by the link from a census page; a number is nothing to choose from by hand.
-    census = django_filters.NumberFilter(label=_("物资普查"), field_name="census_id", widget=forms.HiddenInput)
+    census = django_filters.NumberFilter(label=_lazy("物资普查"), field_name="census_id", widget=forms.HiddenInput)
 
     class Meta:
         model = CensusReturn

@@ -1,4 +1,4 @@
-"""应急物资 as an import kind (`supplies`): the columns of DESIGN.md, one row per stock line.
+"""应急物资 as an import kind (`supplies`): the template's columns, one row per stock line.
 
 A row names its line by [单位, 物资名称, 规格型号, 存放地点] (the line without a batch number) and
 its item in the shared catalogue by 物资名称 + 规格型号, which the import adds when it is new. A
@@ -12,7 +12,19 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from emergency.imports import Column, ImportContext, ImportSpec, Row, Validation, update_rows
+from emergency.imports import (
+    Choice,
+    Column,
+    Date,
+    ImportContext,
+    ImportSpec,
+    Integer,
+    Org,
+    Row,
+    Text,
+    Validation,
+    update_rows,
+)
 
 from .choices import DEFAULT_CHECK_INTERVAL_DAYS, MovementKind, SupplyCategory
 from .models import Stock, StockMovement, SupplyItem
@@ -34,17 +46,17 @@ class SupplyImport(ImportSpec):
     key = ("organization", "item_name", "spec", "location")
     export_related = ("organization", "item")
     columns = [
-        Column("单位代码", "organization", "org", example="S0001"),
-        Column("物资名称", "item_name", required=True, max_length=100, example="干粉灭火器"),
-        Column("物资类别", "category", "choice", required=True, choices=SupplyCategory.choices, example="消防器材"),
-        Column("规格型号", "spec", max_length=100, example="MFZ/ABC4"),
-        Column("计量单位", "unit", max_length=20, example="具"),
-        Column("数量", "quantity", "int", required=True, example=40),
-        Column("存放地点", "location", max_length=100, example="教学楼一楼走廊"),
-        Column("生产日期", "produced_on", "date", past_only=True, example="2025-03-01"),
-        Column("有效期至", "expires_on", "date", example="2030-02-28"),
-        Column("上次检查日期", "last_checked_on", "date", past_only=True, example="2026-02-20"),
-        Column("责任人", "keeper", max_length=50, example="张老师"),
+        Org("单位代码", "organization", example="S0001"),
+        Text("物资名称", "item_name", required=True, max_length=100, example="干粉灭火器"),
+        Choice("物资类别", "category", SupplyCategory.choices, required=True, example="消防器材"),
+        Text("规格型号", "spec", max_length=100, example="MFZ/ABC4"),
+        Text("计量单位", "unit", max_length=20, example="具"),
+        Integer("数量", "quantity", required=True, example=40),
+        Text("存放地点", "location", max_length=100, example="教学楼一楼走廊"),
+        Date("生产日期", "produced_on", past_only=True, example="2025-03-01"),
+        Date("有效期至", "expires_on", example="2030-02-28"),
+        Date("上次检查日期", "last_checked_on", past_only=True, example="2026-02-20"),
+        Text("责任人", "keeper", max_length=50, example="张老师"),
     ]
     instructions = (
         "单位、物资名称、规格型号、存放地点相同的行是同一台账行；再次上传时数量不同，记为一次盘点。",

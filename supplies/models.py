@@ -14,8 +14,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import gettext, pgettext_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from emergency.models import (
     Organization,
@@ -57,7 +58,7 @@ class SupplyItemQuerySet(WriteRule, models.QuerySet):
         org = user.organization
         if user.sees_everything or (user.role == Role.STAFF and org is not None and org.kind == OrganizationKind.CITY):
             return None
-        return gettext("物资目录由市教育局统一维护")
+        return _("物资目录由市教育局统一维护")
 
 
 @track_history
@@ -67,21 +68,21 @@ class SupplyItem(models.Model):
     Shared by every organisation so that the city can add up 灭火器 across schools; kept by the
     city's staff and administrators, and grown by imports that name an item not yet listed."""
 
-    name = models.CharField(_("物资名称"), max_length=100)
-    category = models.CharField(_("物资类别"), max_length=16, choices=SupplyCategory.choices)
-    spec = models.CharField(_("规格型号"), max_length=100, blank=True)
-    unit = models.CharField(_("计量单位"), max_length=20, blank=True)
+    name = models.CharField(_lazy("物资名称"), max_length=100)
+    category = models.CharField(_lazy("物资类别"), max_length=16, choices=SupplyCategory.choices)
+    spec = models.CharField(_lazy("规格型号"), max_length=100, blank=True)
+    unit = models.CharField(_lazy("计量单位"), max_length=20, blank=True)
     check_interval_days = models.PositiveSmallIntegerField(
-        _("检查周期（天）"), blank=True, help_text=_("两次维护检查之间的最长天数；留空按物资类别的默认周期")
+        _lazy("检查周期（天）"), blank=True, help_text=_lazy("两次维护检查之间的最长天数；留空按物资类别的默认周期")
     )
-    notes = models.CharField(_("说明"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    notes = models.CharField(_lazy("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_lazy("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_lazy("更新时间"), auto_now=True)
 
     objects = SupplyItemQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("物资品种")
+        verbose_name = _lazy("物资品种")
         verbose_name_plural = pgettext_lazy("plural", "物资目录")
         ordering = ["category", "name", "spec"]
         constraints = [models.UniqueConstraint(fields=["name", "spec"], name="supply_item_name_spec")]
@@ -145,25 +146,27 @@ class Stock(Record):
     one batch (生产日期 / 有效期至). The Excel import works on the line without a batch number,
     one per [单位, 物资名称, 规格型号, 存放地点]; further batches come in by 入库."""
 
-    item = models.ForeignKey(SupplyItem, verbose_name=_("物资"), on_delete=models.PROTECT, related_name="stock")
-    location = models.CharField(_("存放地点"), max_length=100, blank=True)
-    batch = models.CharField(_("批次号"), max_length=50, blank=True, help_text=_("同一地点存放多批同种物资时区分批次"))
-    quantity = models.PositiveIntegerField(_("数量"), default=0)
-    produced_on = models.DateField(_("生产日期"), null=True, blank=True)
-    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
-    last_checked_on = models.DateField(_("上次检查日期"), null=True, blank=True)
-    keeper = models.CharField(_("责任人"), max_length=50, blank=True)
+    item = models.ForeignKey(SupplyItem, verbose_name=_lazy("物资"), on_delete=models.PROTECT, related_name="stock")
+    location = models.CharField(_lazy("存放地点"), max_length=100, blank=True)
+    batch = models.CharField(
+        _lazy("批次号"), max_length=50, blank=True, help_text=_lazy("同一地点存放多批同种物资时区分批次")
+    )
+    quantity = models.PositiveIntegerField(_lazy("数量"), default=0)
+    produced_on = models.DateField(_lazy("生产日期"), null=True, blank=True)
+    expires_on = models.DateField(_lazy("有效期至"), null=True, blank=True)
+    last_checked_on = models.DateField(_lazy("上次检查日期"), null=True, blank=True)
+    keeper = models.CharField(_lazy("责任人"), max_length=50, blank=True)
 
     objects = StockQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("物资台账")
+        verbose_name = _lazy("物资台账")
         verbose_name_plural = pgettext_lazy("plural", "物资台账")
         ordering = ["organization__path", "item__category", "item__name", "location", "batch"]
         indexes = [models.Index(fields=["expires_on"]), models.Index(fields=["organization", "item"])]
         constraints = [
             models.UniqueConstraint(fields=["organization", "item", "location", "batch"], name="stock_line"),
-            # DESIGN.md's natural key: the line an Excel row names. Concurrent imports cannot double it.
+            # The import's natural key: the line an Excel row names. Concurrent imports cannot double it.
             models.UniqueConstraint(
                 fields=["organization", "item", "location"], condition=Q(batch=""), name="stock_natural_key"
             ),
@@ -207,25 +210,25 @@ class StockMovement(Record):
     (created_by) and why (reason), and the balance it left. Never edited: a mistake is put right
     by another movement, so the ledger always adds up."""
 
-    stock = models.ForeignKey(Stock, verbose_name=_("物资台账"), on_delete=models.PROTECT, related_name="movements")
-    kind = models.CharField(_("类型"), max_length=10, choices=MovementKind.choices)
-    change = models.IntegerField(_("变动数量"), help_text=_("增加为正，减少为负"))
-    balance = models.PositiveIntegerField(_("结存数量"))
+    stock = models.ForeignKey(Stock, verbose_name=_lazy("物资台账"), on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField(_lazy("类型"), max_length=10, choices=MovementKind.choices)
+    change = models.IntegerField(_lazy("变动数量"), help_text=_lazy("增加为正，减少为负"))
+    balance = models.PositiveIntegerField(_lazy("结存数量"))
     counterpart = models.ForeignKey(
         Stock,
-        verbose_name=_("调拨对方"),
+        verbose_name=_lazy("调拨对方"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    happened_on = models.DateField(_("日期"))
-    reason = models.CharField(_("原因或用途"), max_length=200)
+    happened_on = models.DateField(_lazy("日期"))
+    reason = models.CharField(_lazy("原因或用途"), max_length=200)
     # The 入库 that opens a line (by form, import or demo) is not a replenishment in the summary.
-    is_opening = models.BooleanField(_("建账"), default=False)
+    is_opening = models.BooleanField(_lazy("建账"), default=False)
     census_return = models.ForeignKey(
         "CensusReturn",
-        verbose_name=_("物资普查"),
+        verbose_name=_lazy("物资普查"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -235,7 +238,7 @@ class StockMovement(Record):
     objects = MovementQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("出入库记录")
+        verbose_name = _lazy("出入库记录")
         verbose_name_plural = pgettext_lazy("plural", "出入库记录")
         ordering = ["-happened_on", "-id"]
         indexes = [models.Index(fields=["happened_on"])]
@@ -260,18 +263,20 @@ class MaintenanceQuerySet(RecordQuerySet):
 class MaintenanceRecord(Record):
     """维护 / 保养 / 检测 of a stock line; sets the line's 上次检查日期 and the next due date."""
 
-    stock = models.ForeignKey(Stock, verbose_name=_("物资台账"), on_delete=models.PROTECT, related_name="maintenance")
-    kind = models.CharField(_("类型"), max_length=10, choices=MaintenanceKind.choices)
-    done_on = models.DateField(_("日期"))
-    result = models.CharField(_("结果"), max_length=10, choices=MaintenanceResult.choices, default="good")
-    done_by = models.CharField(_("执行人"), max_length=50, blank=True)
-    next_due_on = models.DateField(_("下次到期日期"), editable=False)
-    notes = models.TextField(_("情况说明"), blank=True)
+    stock = models.ForeignKey(
+        Stock, verbose_name=_lazy("物资台账"), on_delete=models.PROTECT, related_name="maintenance"
+    )
+    kind = models.CharField(_lazy("类型"), max_length=10, choices=MaintenanceKind.choices)
+    done_on = models.DateField(_lazy("日期"))
+    result = models.CharField(_lazy("结果"), max_length=10, choices=MaintenanceResult.choices, default="good")
+    done_by = models.CharField(_lazy("执行人"), max_length=50, blank=True)
+    next_due_on = models.DateField(_lazy("下次到期日期"), editable=False)
+    notes = models.TextField(_lazy("情况说明"), blank=True)
 
     objects = MaintenanceQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("维护保养记录")
+        verbose_name = _lazy("维护保养记录")
         verbose_name_plural = pgettext_lazy("plural", "维护保养记录")
         ordering = ["-done_on", "-id"]
         indexes = [models.Index(fields=["done_on"])]
@@ -305,23 +310,23 @@ class ReserveStandard(Record):
     Where several apply, the most specific wins (organisation, then 学段, then all schools), and
     among equals the one set nearest to the organisation."""
 
-    item = models.ForeignKey(SupplyItem, verbose_name=_("物资"), on_delete=models.PROTECT, related_name="+")
-    minimum = models.PositiveIntegerField(_("最低储备数量"))
-    stage = models.CharField(_("适用学段"), max_length=16, choices=Stage.choices, blank=True)
+    item = models.ForeignKey(SupplyItem, verbose_name=_lazy("物资"), on_delete=models.PROTECT, related_name="+")
+    minimum = models.PositiveIntegerField(_lazy("最低储备数量"))
+    stage = models.CharField(_lazy("适用学段"), max_length=16, choices=Stage.choices, blank=True)
     target = models.ForeignKey(
         Organization,
-        verbose_name=_("适用单位"),
+        verbose_name=_lazy("适用单位"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
     )
-    notes = models.CharField(_("依据"), max_length=200, blank=True)
+    notes = models.CharField(_lazy("依据"), max_length=200, blank=True)
 
     objects = StandardQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("储备标准")
+        verbose_name = _lazy("储备标准")
         verbose_name_plural = pgettext_lazy("plural", "储备标准")
         ordering = ["item__category", "item__name", "stage"]
         constraints = [
@@ -360,21 +365,21 @@ class SupplyAlert(Record):
     below its reserve standard, an inspection overdue. Raised and resolved by `refresh_alerts`,
     so the daily job can run any number of times and leaves one open alert per condition."""
 
-    kind = models.CharField(_("预警类型"), max_length=20, choices=AlertKind.choices)
-    item = models.ForeignKey(SupplyItem, verbose_name=_("物资"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_lazy("预警类型"), max_length=20, choices=AlertKind.choices)
+    item = models.ForeignKey(SupplyItem, verbose_name=_lazy("物资"), on_delete=models.CASCADE, related_name="+")
     stock = models.ForeignKey(
-        Stock, verbose_name=_("物资台账"), null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+        Stock, verbose_name=_lazy("物资台账"), null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
     )
-    quantity = models.PositiveIntegerField(_("涉及数量"), default=0)
-    due_on = models.DateField(_("到期日期"), null=True, blank=True)
-    detail = models.CharField(_("说明"), max_length=200)
-    raised_on = models.DateField(_("预警日期"))
-    resolved_on = models.DateField(_("解除日期"), null=True, blank=True)
+    quantity = models.PositiveIntegerField(_lazy("涉及数量"), default=0)
+    due_on = models.DateField(_lazy("到期日期"), null=True, blank=True)
+    detail = models.CharField(_lazy("说明"), max_length=200)
+    raised_on = models.DateField(_lazy("预警日期"))
+    resolved_on = models.DateField(_lazy("解除日期"), null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("物资预警")
+        verbose_name = _lazy("物资预警")
         verbose_name_plural = pgettext_lazy("plural", "物资预警")
         # Open alerts first, then the most recently resolved.
         ordering = [models.F("resolved_on").desc(nulls_first=True), "kind", "due_on", "id"]
@@ -396,7 +401,7 @@ class CensusQuerySet(RecordQuerySet):
     def write_refusal(self, user, record=None) -> str | None:
         """A census is organised by a bureau; the schools answer it (CensusReturn)."""
         if record is not None and record.pk is None and user.role == Role.SCHOOL_OFFICER:
-            return gettext("物资普查由教育局组织")
+            return _("物资普查由教育局组织")
         return super().write_refusal(user, record)
 
     def for_list(self) -> CensusQuerySet:
@@ -411,16 +416,16 @@ class SupplyCensus(Record):
     """物资普查: a bureau asks every school below it (and every office that keeps stock) to confirm
     or correct its counts by a deadline. Opening it creates one return per organisation."""
 
-    title = models.CharField(_("普查名称"), max_length=100)
-    opened_on = models.DateField(_("开始日期"))
-    deadline = models.DateField(_("截止日期"))
-    status = models.CharField(_("状态"), max_length=10, choices=CensusStatus.choices, default=CensusStatus.OPEN)
-    notes = models.TextField(_("普查要求"), blank=True)
+    title = models.CharField(_lazy("普查名称"), max_length=100)
+    opened_on = models.DateField(_lazy("开始日期"))
+    deadline = models.DateField(_lazy("截止日期"))
+    status = models.CharField(_lazy("状态"), max_length=10, choices=CensusStatus.choices, default=CensusStatus.OPEN)
+    notes = models.TextField(_lazy("普查要求"), blank=True)
 
     objects = CensusQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("物资普查")
+        verbose_name = _lazy("物资普查")
         verbose_name_plural = pgettext_lazy("plural", "物资普查")
         ordering = ["-opened_on"]
         indexes = [models.Index(fields=["opened_on"])]
@@ -444,26 +449,26 @@ class CensusReturn(Record):
     correction a 盘点 movement pointing back here)."""
 
     census = models.ForeignKey(
-        SupplyCensus, verbose_name=_("物资普查"), on_delete=models.CASCADE, related_name="returns"
+        SupplyCensus, verbose_name=_lazy("物资普查"), on_delete=models.CASCADE, related_name="returns"
     )
-    status = models.CharField(_("状态"), max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.PENDING)
-    confirmed_on = models.DateField(_("确认日期"), null=True, blank=True)
+    status = models.CharField(_lazy("状态"), max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.PENDING)
+    confirmed_on = models.DateField(_lazy("确认日期"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
+        verbose_name=_lazy("确认人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    lines = models.PositiveIntegerField(_("台账行数"), default=0)
-    corrections = models.PositiveIntegerField(_("更正行数"), default=0)
-    note = models.CharField(_("说明"), max_length=200, blank=True)
+    lines = models.PositiveIntegerField(_lazy("台账行数"), default=0)
+    corrections = models.PositiveIntegerField(_lazy("更正行数"), default=0)
+    note = models.CharField(_lazy("说明"), max_length=200, blank=True)
 
     objects = ReturnQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("普查确认")
+        verbose_name = _lazy("普查确认")
         verbose_name_plural = pgettext_lazy("plural", "普查确认")
         ordering = ["census", "organization__path"]
         indexes = [models.Index(fields=["confirmed_on"])]

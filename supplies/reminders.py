@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.models import Role
 from emergency.notifications import Notice, Reminder
@@ -30,4 +30,4 @@ def timing() -> str:
     return _("每天夜间生成物资预警后，次日早上告知物资所在单位，每条预警一次")
 
 
-ALERTS = Reminder("supply_alert", gettext_lazy("物资预警"), open_alerts, timing)
+ALERTS = Reminder("supply_alert", _lazy("物资预警"), open_alerts, timing)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.generic import RecordTable
 
@@ -33,17 +34,20 @@ class SupplyItemTable(tables.Table):
         model = SupplyItem
         fields = ["name", "spec", "category", "unit", "check_interval_days", "notes"]
         attrs = {"class": "table table-sm table-hover align-middle"}
-        empty_text = _("目录中还没有物资")
+        empty_text = _lazy("目录中还没有物资")
 
 
 class StockTable(RecordTable):
     item_name = tables.Column(
-        verbose_name=_("物资名称"), accessor="item__name", linkify=_record_link, order_by=("item__name", "item__spec")
+        verbose_name=_lazy("物资名称"),
+        accessor="item__name",
+        linkify=_record_link,
+        order_by=("item__name", "item__spec"),
     )
-    spec = tables.Column(verbose_name=_("规格型号"), accessor="item__spec", orderable=False)
-    category = tables.Column(verbose_name=_("物资类别"), accessor="item__category", order_by=("item__category",))
-    quantity = tables.Column(verbose_name=_("数量"), attrs={"td": {"class": "text-end"}})
-    status = tables.Column(verbose_name=_("状态"), empty_values=(), orderable=False)
+    spec = tables.Column(verbose_name=_lazy("规格型号"), accessor="item__spec", orderable=False)
+    category = tables.Column(verbose_name=_lazy("物资类别"), accessor="item__category", order_by=("item__category",))
+    quantity = tables.Column(verbose_name=_lazy("数量"), attrs={"td": {"class": "text-end"}})
+    status = tables.Column(verbose_name=_lazy("状态"), empty_values=(), orderable=False)
 
     class Meta(RecordTable.Meta):
         model = Stock
@@ -81,12 +85,12 @@ class StockTable(RecordTable):
 
 class MovementTable(RecordTable):
     happened_on = tables.Column(linkify=_record_link)
-    kind = tables.Column(verbose_name=_("类型"), accessor="direction", order_by=("kind",))
-    item = tables.Column(verbose_name=_("物资"), accessor="stock", order_by=("stock__item__name",))
+    kind = tables.Column(verbose_name=_lazy("类型"), accessor="direction", order_by=("kind",))
+    item = tables.Column(verbose_name=_lazy("物资"), accessor="stock", order_by=("stock__item__name",))
     change = tables.Column(attrs={"td": {"class": "text-end"}})
     balance = tables.Column(attrs={"td": {"class": "text-end"}})
-    counterpart = tables.Column(verbose_name=_("调拨对方"), accessor="counterpart__organization", orderable=False)
-    created_by = tables.Column(verbose_name=_("经办人"), orderable=False)
+    counterpart = tables.Column(verbose_name=_lazy("调拨对方"), accessor="counterpart__organization", orderable=False)
+    created_by = tables.Column(verbose_name=_lazy("经办人"), orderable=False)
 
     class Meta(RecordTable.Meta):
         model = StockMovement
@@ -111,7 +115,7 @@ class MovementTable(RecordTable):
 
 class MaintenanceTable(RecordTable):
     done_on = tables.Column(linkify=True)
-    item = tables.Column(verbose_name=_("物资"), accessor="stock", order_by=("stock__item__name",))
+    item = tables.Column(verbose_name=_lazy("物资"), accessor="stock", order_by=("stock__item__name",))
 
     class Meta(RecordTable.Meta):
         model = MaintenanceRecord
@@ -123,7 +127,7 @@ class MaintenanceTable(RecordTable):
 
 class ReserveStandardTable(RecordTable):
     item = tables.Column(linkify=_record_link, order_by=("item__name",))
-    applies = tables.Column(verbose_name=_("适用范围"), accessor="applies_to", orderable=False)
+    applies = tables.Column(verbose_name=_lazy("适用范围"), accessor="applies_to", orderable=False)
 
     class Meta(RecordTable.Meta):
         model = ReserveStandard
@@ -137,7 +141,7 @@ class ReserveStandardTable(RecordTable):
 class AlertTable(RecordTable):
     kind = tables.Column(linkify=_record_link)
     item = tables.Column(order_by=("item__name",))
-    stock = tables.Column(verbose_name=_("存放地点"), accessor="stock__location", orderable=False)
+    stock = tables.Column(verbose_name=_lazy("存放地点"), accessor="stock__location", orderable=False)
 
     class Meta(RecordTable.Meta):
         model = SupplyAlert
@@ -152,8 +156,8 @@ class AlertTable(RecordTable):
 
 class CensusTable(RecordTable):
     title = tables.Column(linkify=True)
-    units = tables.Column(verbose_name=_("应确认单位数"))
-    answered = tables.Column(verbose_name=_("已确认单位数"))
+    units = tables.Column(verbose_name=_lazy("应确认单位数"))
+    answered = tables.Column(verbose_name=_lazy("已确认单位数"))
 
     class Meta(RecordTable.Meta):
         model = SupplyCensus
@@ -161,7 +165,7 @@ class CensusTable(RecordTable):
 
 
 class CensusReturnTable(RecordTable):
-    organization = tables.Column(verbose_name=_("单位"), linkify=_record_link, order_by=("organization__path",))
+    organization = tables.Column(verbose_name=_lazy("单位"), linkify=_record_link, order_by=("organization__path",))
     census = tables.Column(order_by=("census__opened_on",))
 
     class Meta(RecordTable.Meta):

@@ -69,7 +69,14 @@ class Formula:
 
 # ---- values of a good row ------------------------------------------------------------------------
 
-TEXTS = ("text", "code")  # the column kinds read as text (a code compared in its half-width form)
+TEXTS = ("Text", "Code")  # the column kinds read as text (a code compared in its half-width form)
+CHOICES = ("Choice", "MultiChoice")
+
+
+def kind(column) -> str:
+    """A column's kind, the name of its class (Text, Date, Org …): this module is loaded before the
+    script sets Django up, so it does not import the engine's classes."""
+    return type(column).__name__
 
 
 class Base:
@@ -87,8 +94,8 @@ class Base:
         self.today = today
         self.variant = variant
         keys = set(spec.key)
-        self.text_keys = [c for c in self.columns if c.field in keys and c.kind in TEXTS and not is_code(c, keys)]
-        date_keys = [c for c in self.columns if c.field in keys and c.kind == "date"]
+        self.text_keys = [c for c in self.columns if c.field in keys and kind(c) in TEXTS and not is_code(c, keys)]
+        date_keys = [c for c in self.columns if c.field in keys and kind(c) == "Date"]
         # Without a text key, rows are told apart by a date of the key (a duty roster: one day a row).
         self.vary_date = date_keys[0] if not self.text_keys and date_keys else None
 
@@ -97,27 +104,27 @@ class Base:
 
     def value(self, column, n: int) -> Any:
         keys = set(self.spec.key)
-        example = column.example
+        example, what = column.example, kind(column)
         if is_code(column, keys):
             return self.own_code
-        if self.variant.endswith("-bare") and column.kind in TEXTS and not column.required and column.field not in keys:
+        if self.variant.endswith("-bare") and what in TEXTS and not column.required and column.field not in keys:
             # Optional text may name another record (关联预案, 排查行动) that the uploader does not have.
             return ""
-        if column.kind in TEXTS:
+        if what in TEXTS:
             text = example if self.variant.startswith("examples") and isinstance(example, str) and example else None
             text = text or f"测试{column.header}"
             if column in self.text_keys:
                 text = f"{text}-{n}"
             return text[: column.max_length]
-        if column.kind == "int":
+        if what == "Integer":
             return example if self.variant.startswith("examples") and isinstance(example, int) and example >= 0 else 10
-        if column.kind == "decimal":
+        if what == "Number":
             return (
                 example
                 if self.variant.startswith("examples") and isinstance(example, int | float) and example >= 0
                 else 2.5
             )
-        if column.kind == "date":
+        if what == "Date":
             day = self.synth_date(column)
             if self.variant.startswith("examples") and example:
                 try:
@@ -129,12 +136,12 @@ class Base:
             if column is self.vary_date:
                 day -= datetime.timedelta(days=n)
             return day
-        if column.kind in ("choice", "multi"):
+        if what in CHOICES:
             labels = [str(label) for _v, label in column.choices]
             if self.variant.startswith("examples") and isinstance(example, str):
                 parts = [p for p in example.replace("，", "、").split("、") if p]
                 if parts and all(p in labels for p in parts):
-                    return example if column.kind == "multi" else parts[0]
+                    return example if what == "MultiChoice" else parts[0]
             return labels[0]
         return example
 
@@ -151,7 +158,7 @@ class Base:
 
 def is_code(column, keys) -> bool:
     """A column naming an organisation by 单位代码: the org kind, or a code text such as 上级单位代码."""
-    return column.kind == "org" or (column.header.endswith("单位代码") and column.field not in keys)
+    return kind(column) == "Org" or (column.header.endswith("单位代码") and column.field not in keys)
 
 
 # ---- writing workbooks -------------------------------------------------------------------------
@@ -570,8 +577,8 @@ def build_corpus(
     per_column("org_code_with_space_inside", "单位代码中间有空格", codes, lambda c: own_code[:1] + " " + own_code[1:])
 
     # -- rows: numbers ----------------------------------------------------------------------------
-    ints = [c for c in columns if c.kind == "int"]
-    decimals = [c for c in columns if c.kind == "decimal"]
+    ints = [c for c in columns if kind(c) == "Integer"]
+    decimals = [c for c in columns if kind(c) == "Number"]
     numbers = ints + decimals
     per_column("negative_count", "人数、数量是负数", numbers, lambda c: -3)
     per_column("fractional_count", "人数是小数", ints, lambda c: 2.5)
@@ -579,7 +586,7 @@ def build_corpus(
     per_column("number_with_unit", "数字后面带单位", numbers, lambda c: "30人")
     per_column("number_as_boolean", "数字列是 TRUE/FALSE 格子", numbers, lambda c: True)
     per_column("emoji_in_number", "数字里有表情符号", numbers, lambda c: "12🔥")
-    per_column("infinite_number", "数字写成 inf / NaN", numbers, lambda c: "inf" if c.kind == "int" else "NaN")
+    per_column("infinite_number", "数字写成 inf / NaN", numbers, lambda c: "inf" if kind(c) == "Integer" else "NaN")
     per_column("huge_number", "数字大得离谱（1e20）", numbers, lambda c: 1e20)
     per_column("too_precise_number", "小数位数超过数据库能存的位数", decimals, lambda c: 1.123456789)
     if numbers:
@@ -591,7 +598,7 @@ def build_corpus(
         accept("fullwidth_digits", "数字用全角数字或带空格的文字写（规范化后接受）", book(rows), same_as=book(twin))
 
     # -- rows: dates ------------------------------------------------------------------------------
-    dates = [c for c in columns if c.kind == "date"]
+    dates = [c for c in columns if kind(c) == "Date"]
     day = dates[0] if dates else None
     per_value(
         "date_unreadable_text", "日期写成无法识别的文字", day, ["去年三月", "2026-13-01", "2026-02-30", "03/05/2026"]
@@ -600,7 +607,7 @@ def build_corpus(
     per_value("excel_serial_out_of_range", "Excel 日期序号超出范围或带小数", day, [3_000_000, 0, -1, 45000.5])
     per_value("date_too_early", "日期早于 1949 年（如序号 100 即 1900 年）", day, [100, datetime.date(1900, 1, 1)])
     per_column("emoji_in_date", "日期里有表情符号", dates, lambda c: "2026-03-05🎉")
-    past = [c for c in columns if c.kind == "date" and c.past_only]
+    past = [c for c in columns if kind(c) == "Date" and c.past_only]
     per_column("future_date", "已发生的事的日期在将来", past, lambda c: today + datetime.timedelta(days=30))
     per_column("future_date_as_text", "已发生的事的日期在将来（文字）", past, lambda c: f"{today.year + 1}年1月1日")
     if dates:
@@ -619,7 +626,7 @@ def build_corpus(
         accept("excel_serial_dates", "日期是 Excel 的日期序号（接受）", book(serial_rows))
 
     # -- rows: choices ----------------------------------------------------------------------------
-    choices = [c for c in columns if c.kind in ("choice", "multi")]
+    choices = [c for c in columns if kind(c) in CHOICES]
     per_column("unknown_choice", "下拉列表以外的值", choices, lambda c: "不存在的选项")
     per_column("emoji_in_choice", "选项后面带表情符号", choices, lambda c: str(c.choices[0][1]) + "🔥")
     if choices:
@@ -629,7 +636,7 @@ def build_corpus(
         accept("choice_with_spaces", "选项前后有全角、半角空格（接受）", book(rows))
 
     # -- rows: text -------------------------------------------------------------------------------
-    texts = [c for c in columns if c.kind == "text" and not is_code(c, keys)]
+    texts = [c for c in columns if kind(c) == "Text" and not is_code(c, keys)]
     per_column("very_long_text", "文字超过该列的字数上限", texts, lambda c: "长" * (c.max_length + 1))
     per_value("excel_max_cell", "一个格子写满 32767 个字", texts[0] if texts else None, ["字" * EXCEL_MAX_CELL])
     if texts:
@@ -647,7 +654,7 @@ def build_corpus(
             ROWS,
             [(n + 2, c.header) for n, c in enumerate(texts)],
         )
-    text_required = [c for c in required if c.kind == "text"]
+    text_required = [c for c in required if kind(c) == "Text"]
     per_column(
         "formula_without_cached_value",
         "必填列是公式，且文件里没有保存计算结果（不能变成空白）",

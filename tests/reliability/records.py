@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 
+from emergency.imports import Text
 from emergency.models import Attachment, Document, ImportJob, LeadershipGroup, LeadershipMember, Organization, User
 
 _serial = itertools.count(1)
@@ -214,7 +215,7 @@ def seat_the_people_named(spec, orgs) -> None:
     names = set()
     for variant in VARIANTS:
         base = Base(spec, own_code="", today=timezone.localdate(), variant=variant)
-        names |= {base.value(c, 0) for c in spec.columns if c.kind == "text" and c.field not in spec.key}
+        names |= {base.value(c, 0) for c in spec.columns if isinstance(c, Text) and c.field not in spec.key}
     names = {n for n in names if isinstance(n, str) and 0 < len(n) <= 50}
     for org in orgs:
         group = LeadershipGroup.objects.filter(organization=org).first() or LeadershipGroup.objects.create(
