@@ -36,12 +36,6 @@ class DrillsConfig(areas.AreaConfig):
     )
     imports = ("imports.DrillImport",)
     dated = (("Drill", "held_on"),)
-    demo = "demo.build"
-    bench = "demo.Bench"
-    home_items = "panels.home_items"
-    summary_section = "summary.summarize"
-    dashboard_panel = "summary.panel"
-    figures = "summary.FIGURES"
     cached = (("drill_compliance", "compliance.build_compliance"),)
     reminders = ("reminders.MISSING",)
     rules = ((_lazy("演练提醒"), "reminders.timing"),)

@@ -17,12 +17,6 @@ class DutyConfig(areas.AreaConfig):
     )
     imports = ("imports.DutyShiftImport",)
     dated = (("DutyShift", "date"), ("Incident", "occurred_at"))
-    demo = "demo.build"
-    bench = "demo.Bench"
-    home_items = "panels.home_items"
-    summary_section = "summary.summarize"
-    dashboard_panel = "summary.panel"
-    figures = "summary.FIGURES"
     rules = (
         (_lazy("班次时间"), "conf.describe_shift_times"),
         (_lazy("事件初报时限"), "conf.describe_report_limits"),

@@ -13,6 +13,7 @@ class EmergencyConfig(areas.AreaConfig):
     verbose_name = _lazy("应急管理工作台")
     imports = ("organizations.OrganizationImport", "accounts.UserImport")
     demo = "demo.build_leadership"
+    bench = home_items = ""  # the tree comes with the bench city; the core's to-do lines are the areas'
     summary_section = "summary.summarize_organisation"
     dashboard_panel = "dashboard.organisation_panel"
     figures = "dashboard.ORGANISATION_FIGURES"

@@ -21,12 +21,13 @@ class AreaConfig(AppConfig):
     imports: tuple[str, ...] = ()
     # (model, date field) of the records whose years are the years there are records for.
     dated: tuple[tuple[str, str], ...] = ()
-    demo: str = ""  # callable (city, year) adding the area's records to the demo city
-    bench: str = ""  # BenchPart class adding its rows to the benchmark city
-    home_items: str = ""  # callable (user) -> list[HomeItem] for the home page's to-do panel
-    summary_section: str = ""  # callable (organisation, year) -> Section of the annual summary
-    dashboard_panel: str = ""  # callable (organisation, year) -> Panel of the dashboard
-    figures: str = ""  # the area's figure definitions (a sequence of Figure and Rate)
+    # The rooms every area has, by convention (set one to "" where an area has no such part):
+    demo: str = "demo.build"  # callable (city, year) adding the area's records to the demo city
+    bench: str = "demo.Bench"  # BenchPart class adding its rows to the benchmark city
+    home_items: str = "panels.home_items"  # callable (user) -> list[HomeItem]: the home page's to-do lines
+    summary_section: str = "summary.summarize"  # callable (organisation, year) -> Section of the summary
+    dashboard_panel: str = "summary.panel"  # callable (organisation, year) -> Panel of the dashboard
+    figures: str = "summary.FIGURES"  # the area's figure definitions (a sequence of Figure and Rate)
     # (name, builder) of values the figure cache keeps and a worker can rebuild from the name.
     cached: tuple[tuple[str, str], ...] = ()
     # (label, callable giving the value in force) of the rules a city may set, on 规则设置.

@@ -43,12 +43,6 @@ class HazardsConfig(areas.AreaConfig):
     )
     imports = ("imports.HazardImport",)
     dated = (("Hazard", "found_on"), ("InspectionCampaign", "start_date"))
-    demo = "demo.build"
-    bench = "demo.Bench"
-    home_items = "panels.home_items"
-    summary_section = "summary.summarize"
-    dashboard_panel = "summary.panel"
-    figures = "summary.FIGURES"
     # On a drill's page: a hazard found in the drill is registered with the drill filled in.
     record_actions = (
         (

@@ -14,8 +14,4 @@ class OutreachConfig(areas.AreaConfig):
     )
     imports = ("imports.OutreachImport",)
     dated = (("OutreachEvent", "held_on"),)
-    demo = "demo.build"
-    bench = "demo.Bench"
-    summary_section = "summary.summarize"
-    dashboard_panel = "summary.panel"
-    figures = "summary.FIGURES"
+    home_items = ""  # nothing to do next about outreach

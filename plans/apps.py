@@ -13,11 +13,5 @@ class PlansConfig(areas.AreaConfig):
         (_lazy("新增预案"), "plans:emergencyplan_add"),
     )
     imports = ("imports.EmergencyPlanImport",)
-    demo = "demo.build"
-    bench = "demo.Bench"
-    home_items = "panels.home_items"
-    summary_section = "summary.summarize"
-    dashboard_panel = "summary.panel"
-    figures = "summary.FIGURES"
     reminders = ("reminders.REVISION_COMING", "reminders.REVISION_LATE")
     rules = ((_lazy("预案修订提醒"), "reminders.timing"),)

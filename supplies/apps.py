@@ -20,12 +20,6 @@ class SuppliesConfig(areas.AreaConfig):
     )
     imports = ("imports.SupplyImport",)
     dated = (("StockMovement", "happened_on"), ("MaintenanceRecord", "done_on"))
-    demo = "demo.build"
-    bench = "demo.Bench"
-    home_items = "panels.home_items"
-    summary_section = "summary.summarize"
-    dashboard_panel = "summary.panel"
-    figures = "summary.FIGURES"
     rules = ((_lazy("物资临期预警天数"), "models.expiry_warning_days"), (_lazy("物资预警提醒"), "reminders.timing"))
     reminders = ("reminders.ALERTS",)
     # Expiry and overdue inspections move with the calendar: refresh every night.
