@@ -47,7 +47,6 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT_SECONDS = 10
-LEASE_SECONDS = 60
 MAX_ATTEMPTS = 6  # with backoff of 1, 2, 4, 8, 16 minutes: about half an hour of outage
 BATCH = 100
 
@@ -296,7 +295,7 @@ def claim(now: datetime.datetime) -> list[Delivery]:
             .select_related("channel", "recipient")
             .order_by("due_at")[:BATCH]
         )
-        lease = now + datetime.timedelta(seconds=LEASE_SECONDS)
+        lease = now + datetime.timedelta(seconds=settings.MESSAGE_LEASE_SECONDS)
         Delivery.objects.filter(pk__in=[d.pk for d in rows]).update(status=DeliveryStatus.SENDING, lease_until=lease)
     return rows
 

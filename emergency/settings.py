@@ -212,6 +212,8 @@ EMAIL_USE_SSL = envstr("EMAIL_USE_SSL", "") == "1"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "emergency@localhost")
 MESSAGE_KEEP_DAYS = envint("MESSAGE_KEEP_DAYS", "180")
+# A delivery a worker holds this long without finishing is sent again (the worker died mid-send).
+MESSAGE_LEASE_SECONDS = envint("MESSAGE_LEASE_SECONDS", "60")
 # Shared by every gunicorn worker; the dashboard keeps its panels here (emergency/dashboard.py).
 # Short socket timeouts: a Redis that has gone away costs a page a second, not a hang.
 CACHES = {

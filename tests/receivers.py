@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -53,6 +54,7 @@ class Robot:
     posts: list = field(default_factory=list)
     answer: dict = field(default_factory=lambda: {"errcode": 0, "errmsg": "ok"})
     status: int = 200
+    delay: float = 0  # seconds before it answers
 
 
 @pytest.fixture
@@ -64,12 +66,18 @@ def robot():
             body = self.rfile.read(int(self.headers["Content-Length"]))
             parts = urlsplit(self.path)
             received.posts.append((parts.path, parse_qs(parts.query), json.loads(body)))
+            started = time.monotonic()
+            while time.monotonic() - started < received.delay:
+                time.sleep(0.1)
             reply = json.dumps(received.answer).encode()
-            self.send_response(received.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(reply)))
-            self.end_headers()
-            self.wfile.write(reply)
+            try:
+                self.send_response(received.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+            except OSError:  # the sender died waiting
+                pass
 
         def log_message(self, *args):
             pass

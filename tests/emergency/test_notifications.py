@@ -17,7 +17,7 @@ from emergency import notifications
 from emergency.models import Channel, ChannelKind, Delivery, DeliveryStatus, Message
 from emergency.notifications import Notice
 from tests.receivers import robot, smtp_server  # noqa: F401
-from tests.worker import celery_worker, wait_for  # noqa: F401
+from tests.worker import celery_worker, wait_for, worker_process  # noqa: F401
 
 
 def notice(unit, key="k1", text="隐患“灭火器”的整改期限是2026年12月5日", **fields) -> Notice:
@@ -126,12 +126,12 @@ def test_a_robot_that_refuses_the_key_is_a_failure_not_a_success(personas, robot
     assert "310000" in channel.last_error
 
 
-def test_a_delivery_a_dead_worker_held_is_sent_again_exactly_once(personas, robot):  # noqa: F811
+def test_a_delivery_a_dead_worker_held_is_sent_again_exactly_once(personas, robot, settings):  # noqa: F811
     Channel.objects.create(organization=personas.tree.school_a1, kind=ChannelKind.WECOM, name="群", address=robot.url)
     notifications.notify("test", [notice(personas.tree.school_a1)])
     held = notifications.claim(timezone.now())  # a worker took it, then died before sending
     assert len(held) == 1 and notifications.deliver_pending()["sent"] == 0  # its lease still runs
-    later = timezone.now() + datetime.timedelta(seconds=notifications.LEASE_SECONDS + 1)
+    later = timezone.now() + datetime.timedelta(seconds=settings.MESSAGE_LEASE_SECONDS + 1)
     assert [d.pk for d in notifications.claim(later)] == [held[0].pk]  # the lease ran out: taken again
     notifications.deliver(held[0])
     assert notifications.deliver_pending()["sent"] == 0
@@ -254,3 +254,24 @@ def test_a_digest_instead_of_single_mails_and_muted_kinds_are_not_mailed(client,
     (mail,) = [m for _to, m in smtp_server.messages]
     body = mail.get_content()
     assert "2条新消息" in mail["Subject"] and body.count("整改期限") == 2 and "导入完成" not in body
+
+
+def test_a_worker_killed_mid_send_leaves_it_to_be_sent_again_exactly_once(personas, robot, worker_process):  # noqa: F811
+    from emergency.tasks import deliver_messages
+
+    robot.delay = 60  # the robot answers slowly: the worker is mid-send when it dies
+    Channel.objects.create(organization=personas.tree.school_a1, kind=ChannelKind.WECOM, name="群", address=robot.url)
+    fast = {"MESSAGE_LEASE_SECONDS": "3", "CELERY_VISIBILITY_TIMEOUT": "4"}
+    first = worker_process("first", **fast)
+    notifications.notify("test", [notice(personas.tree.school_a1)])  # queues the delivery on commit
+    wait_for(lambda: len(robot.posts) == 1, timeout=60)
+    first.kill()  # SIGKILL: no chance to record anything
+    held = Delivery.objects.get()
+    assert held.status == DeliveryStatus.SENDING
+    robot.delay = 0
+    wait_for(lambda: Delivery.objects.get().lease_until < timezone.now())
+    worker_process("second", **fast)
+    deliver_messages.delay()
+    wait_for(lambda: Delivery.objects.get().status == DeliveryStatus.SENT, timeout=60)
+    deliver_messages.apply()
+    assert len(robot.posts) == 2 and Delivery.objects.get().attempts == 1
