@@ -16,9 +16,19 @@ import pytest
 from emergency.celery import app as celery_app
 from emergency.models import Organization, Role, User
 
+from .database import copy_test_database_from_template
 from .factories import make_org, make_user
 
 celery_app.conf.broker_url = os.environ["REDIS_URL"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, django_db_use_migrations, django_db_blocker
+):
+    if django_db_use_migrations:
+        with django_db_blocker.unblock():
+            copy_test_database_from_template()
 
 
 @pytest.fixture(autouse=True)
