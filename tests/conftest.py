@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from emergency.celery import app as celery_app
 from emergency.models import Organization, Role, User
@@ -35,6 +36,13 @@ def django_db_modify_db_settings(
 def fast_password_hashing(settings):
     # The real hasher costs half a second a user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request in English leaves English active in the test's thread (the locale middleware sets the
+    # language and nothing sets it back): a test that fails before its next request would hand it on.
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
