@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-pytest_plugins = ["tests.alone"]
+pytest_plugins = ["tests.alone", "tests.figures"]
 
 
 def _redis_url_of_this_worker() -> str:
