@@ -2,6 +2,8 @@
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 export DJANGO_SETTINGS_MODULE := emergency.settings
+# pytest-xdist processes for `make test`, one a core; 0 runs the suite in this process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test install services db lint messages bench backup restore worker clean
 
@@ -47,7 +49,7 @@ test: install services
 	$(PY) -m bandit -q -c pyproject.toml -r emergency plans drills hazards supplies duty outreach --severity-level high
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 bench: db
 	$(PY) -m bench.run

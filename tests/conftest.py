@@ -12,19 +12,37 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from emergency.celery import app as celery_app
 from emergency.models import Organization, Role, User
 
+from .database import copy_test_database_from_template
 from .factories import make_org, make_user
 
 celery_app.conf.broker_url = os.environ["REDIS_URL"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, django_db_use_migrations, django_db_blocker
+):
+    if django_db_use_migrations:
+        with django_db_blocker.unblock():
+            copy_test_database_from_template()
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The real hasher costs half a second a user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request in English leaves English active in the test's thread (the locale middleware sets the
+    # language and nothing sets it back): a test that fails before its next request would hand it on.
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -18,6 +19,7 @@ from celery.contrib.testing.worker import start_worker
 from emergency.celery import app
 
 ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -27,11 +29,12 @@ def celery_worker(transactional_db):
         yield worker
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 30) -> None:
+def wait_for(condition: Callable[[], T], timeout: float = 30) -> T:
+    """The first true value of `condition()`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():
-            return
+        if value := condition():
+            return value
         time.sleep(0.2)
     raise AssertionError("timed out waiting for the worker")
 

@@ -121,6 +121,7 @@ def test_dashboard_panels_in_english_have_no_chinese_labels(client, personas, kn
     assert "现行预案数" not in body and "隐患整改率" not in body
 
 
+@pytest.mark.alone
 def test_the_cache_keeps_the_dashboard_of_each_language_apart(transactional_db, client, personas, known_tree):
     client.force_login(personas.leader)
     url = reverse("emergency:dashboard")

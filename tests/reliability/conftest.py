@@ -1,20 +1,10 @@
-"""Figures the reliability suite reports (bad inputs tried, URL × role checks, rows lost), printed at
-the end of the run so they can be copied into the issue note."""
+"""The reliability suite's figures are counted in FIGURES (tests/figures.py prints them)."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
 
-FIGURES: Counter = Counter()
-
-
-def pytest_terminal_summary(terminalreporter):
-    if FIGURES:
-        terminalreporter.section("reliability figures")
-        for name, value in sorted(FIGURES.items()):
-            terminalreporter.write_line(f"{name}: {value}")
+from tests.figures import FIGURES  # noqa: F401 (the suite's modules count through this conftest)
 
 
 @pytest.fixture(autouse=True)
