@@ -20,6 +20,7 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -85,6 +86,13 @@ def register_reminder(reminder: Reminder) -> None:
 
 def register_event(kind: str, label: str) -> None:
     EVENTS[kind] = label
+
+
+def about_each(records, key: Callable[[Any], str], text: Callable[[Any], str], roles: tuple[str, ...]):
+    """A notice per record to its own unit, opening the record's page; `key` and `text` are made from
+    the record (its key names what it reminds of, e.g. "hazard:12:due:2026-03-12")."""
+    for record in records.select_related("organization"):
+        yield Notice(record.organization, key(record), text(record), record.get_absolute_url(), roles=roles)
 
 
 def audience(notices: list[Notice]) -> dict[int, list[User]]:

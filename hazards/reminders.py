@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.models import Organization, Role
-from emergency.notifications import Notice, Reminder
+from emergency.notifications import Notice, Reminder, about_each
 from emergency.registry import organisation_filter
 from emergency.text import chinese_date
 
@@ -36,27 +36,21 @@ def named(hazard: Hazard) -> dict:
 
 def deadline_coming(day: datetime.date):
     coming = Hazard.objects.still_open().filter(deadline__gte=day, deadline__lte=day + datetime.timedelta(soon_days()))
-    for hazard in coming.select_related("organization").only("description", "deadline", "organization"):
-        yield Notice(
-            unit=hazard.organization,
-            key=f"hazard:{hazard.pk}:due:{hazard.deadline}",
-            text=_("隐患“%(d)s”的整改期限是%(when)s，请按期整改") % named(hazard),
-            url=hazard.get_absolute_url(),
-            roles=ACTING,
-        )
+    return about_each(
+        coming,
+        lambda h: f"hazard:{h.pk}:due:{h.deadline}",
+        lambda h: _("隐患“%(d)s”的整改期限是%(when)s，请按期整改") % named(h),
+        ACTING,
+    )
 
 
 def deadline_passed(day: datetime.date):
-    for hazard in (
-        Hazard.objects.overdue(day).select_related("organization").only("description", "deadline", "organization")
-    ):
-        yield Notice(
-            unit=hazard.organization,
-            key=f"hazard:{hazard.pk}:overdue:{hazard.deadline}",
-            text=_("隐患“%(d)s”已超过整改期限（%(when)s），请尽快整改") % named(hazard),
-            url=hazard.get_absolute_url(),
-            roles=ACTING,
-        )
+    return about_each(
+        Hazard.objects.overdue(day),
+        lambda h: f"hazard:{h.pk}:overdue:{h.deadline}",
+        lambda h: _("隐患“%(d)s”已超过整改期限（%(when)s），请尽快整改") % named(h),
+        ACTING,
+    )
 
 
 def long_overdue(day: datetime.date):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.models import Role
-from emergency.notifications import Notice, Reminder
+from emergency.notifications import Reminder, about_each
 from emergency.text import chinese_date
 
 from .models import REVIEW_WARNING_DAYS, EmergencyPlan, due_on, overdue_on
@@ -22,25 +22,21 @@ def said(plan: EmergencyPlan) -> dict:
 
 
 def revision_coming(day: datetime.date):
-    for plan in EmergencyPlan.objects.filter(due_on(day)).select_related("organization"):
-        yield Notice(
-            unit=plan.organization,
-            key=f"plan:{plan.pk}:due:{plan.next_revision_on}",
-            text=_("应急预案《%(p)s》应于%(when)s前修订，请及时组织评估修订") % said(plan),
-            url=plan.get_absolute_url(),
-            roles=KEEPERS,
-        )
+    return about_each(
+        EmergencyPlan.objects.filter(due_on(day)),
+        lambda p: f"plan:{p.pk}:due:{p.next_revision_on}",
+        lambda p: _("应急预案《%(p)s》应于%(when)s前修订，请及时组织评估修订") % said(p),
+        KEEPERS,
+    )
 
 
 def revision_late(day: datetime.date):
-    for plan in EmergencyPlan.objects.filter(overdue_on(day)).select_related("organization"):
-        yield Notice(
-            unit=plan.organization,
-            key=f"plan:{plan.pk}:late:{plan.next_revision_on}",
-            text=_("应急预案《%(p)s》已超过修订期限（%(when)s），请尽快修订") % said(plan),
-            url=plan.get_absolute_url(),
-            roles=KEEPERS,
-        )
+    return about_each(
+        EmergencyPlan.objects.filter(overdue_on(day)),
+        lambda p: f"plan:{p.pk}:late:{p.next_revision_on}",
+        lambda p: _("应急预案《%(p)s》已超过修订期限（%(when)s），请尽快修订") % said(p),
+        KEEPERS,
+    )
 
 
 def timing() -> str:

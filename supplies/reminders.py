@@ -9,21 +9,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from emergency.models import Role
-from emergency.notifications import Notice, Reminder
+from emergency.notifications import Reminder, about_each
 
 from .models import SupplyAlert
 
 
 def open_alerts(day: datetime.date):
-    for alert in SupplyAlert.objects.open().filter(raised_on__lte=day).select_related("organization", "item"):
-        yield Notice(
-            unit=alert.organization,
-            key=f"supply-alert:{alert.pk}",
-            text=_("物资预警（%(k)s）：%(i)s，%(d)s")
-            % {"k": alert.get_kind_display(), "i": alert.item, "d": alert.detail},
-            url=alert.get_absolute_url(),
-            roles=(Role.SCHOOL_OFFICER, Role.STAFF),
-        )
+    return about_each(
+        SupplyAlert.objects.open().filter(raised_on__lte=day).select_related("item"),
+        lambda a: f"supply-alert:{a.pk}",
+        lambda a: _("物资预警（%(k)s）：%(i)s，%(d)s") % {"k": a.get_kind_display(), "i": a.item, "d": a.detail},
+        (Role.SCHOOL_OFFICER, Role.STAFF),
+    )
 
 
 def timing() -> str:
