@@ -6,21 +6,8 @@ from . import views
 
 app_name = "drills"
 urlpatterns = [
-    *record_urls(
-        list=views.DrillList,
-        detail=views.DrillDetail,
-        edit=views.DrillEdit,
-        delete=views.DrillDelete,
-        history=views.DrillHistory,
-    ),
+    *record_urls("", views, "Drill"),
     path("<int:pk>/flag-plan/", views.drill_flag_plan, name="drill_flag_plan"),
     path("compliance/", views.compliance_page, name="compliance"),
-    *record_urls(
-        "schedules/",
-        list=views.DrillScheduleList,
-        detail=views.DrillScheduleDetail,
-        edit=views.DrillScheduleEdit,
-        delete=views.DrillScheduleDelete,
-        history=views.DrillScheduleHistory,
-    ),
+    *record_urls("schedules/", views, "DrillSchedule"),
 ]

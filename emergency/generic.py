@@ -172,10 +172,20 @@ OBJECT_ACTIONS = {"detail", "edit", "delete", "history"}
 record_pages: dict[type[models.Model], tuple[str, ...]] = {}
 
 
-def record_urls(prefix: str = "", **views) -> list[URLPattern]:
+# The view classes `record_urls` finds by name: <stem>List, <stem>Detail, …
+VIEW_SUFFIXES = {"list": "List", "detail": "Detail", "edit": "Edit", "delete": "Delete", "history": "History"}
+
+
+def record_urls(prefix: str = "", module=None, stem: str = "", **views) -> list[URLPattern]:
     """A model's record pages under `prefix`, from its view classes by action (list, add, detail,
     edit, delete, history; the `edit` view adds too unless `add` is given), each named
-    `<model>_<action>`, so that under its app's namespace it is `url_name(model, action)`."""
+    `<model>_<action>`, so that under its app's namespace it is `url_name(model, action)`. The
+    classes of `module` named `<stem>List`, `<stem>Detail` … are taken by convention; a view given
+    by action (a function view, say) stands beside or instead of them."""
+    if module is not None:
+        for action, suffix in VIEW_SUFFIXES.items():
+            if (view := getattr(module, stem + suffix, None)) is not None:
+                views.setdefault(action, view)
     if "edit" in views:
         views.setdefault("add", views["edit"])
     if unknown := set(views) - set(RECORD_ROUTES):

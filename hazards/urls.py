@@ -6,26 +6,13 @@ from . import views
 
 app_name = "hazards"
 urlpatterns = [
-    *record_urls(
-        list=views.HazardList,
-        detail=views.HazardDetail,
-        edit=views.HazardEdit,
-        delete=views.HazardDelete,
-        history=views.HazardHistory,
-    ),
+    *record_urls("", views, "Hazard"),
     path("<int:pk>/act/<slug:action>/", views.hazard_transition, name="hazard_transition"),
     path("<int:pk>/supervise/", views.notice_add, name="hazardnotice_add"),
     path("supervision/", views.SupervisionList.as_view(), name="supervision"),
     path("notices/", views.HazardNoticeList.as_view(), name="hazardnotice_list"),
     path("notices/<int:pk>/acknowledge/", views.notice_acknowledge, name="hazardnotice_acknowledge"),
-    *record_urls(
-        "campaigns/",
-        list=views.InspectionCampaignList,
-        detail=views.InspectionCampaignDetail,
-        edit=views.InspectionCampaignEdit,
-        delete=views.InspectionCampaignDelete,
-        history=views.InspectionCampaignHistory,
-    ),
+    *record_urls("campaigns/", views, "InspectionCampaign"),
     path("campaigns/<int:pk>/report/", views.campaign_report, name="campaign_report"),
     path("campaigns/signoffs/<int:pk>/", views.campaign_signoff, name="campaign_signoff"),
 ]

@@ -6,13 +6,7 @@ from . import views
 
 app_name = "plans"
 urlpatterns = [
-    *record_urls(
-        list=views.EmergencyPlanList,
-        detail=views.EmergencyPlanDetail,
-        edit=views.EmergencyPlanEdit,
-        delete=views.EmergencyPlanDelete,
-        history=views.EmergencyPlanHistory,
-    ),
+    *record_urls("", views, "EmergencyPlan"),
     path("review/", views.EmergencyPlanReview.as_view(), name="emergencyplan_review"),
     path("<int:pk>/revise/", views.EmergencyPlanRevise.as_view(), name="emergencyplan_revise"),
 ]

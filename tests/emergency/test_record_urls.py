@@ -41,6 +41,29 @@ def test_the_helper_names_a_models_pages_by_the_convention():
 
 
 @mock.patch.dict(record_pages)
+def test_the_views_of_a_module_are_found_by_their_names_and_a_view_given_by_action_stands_beside_them():
+    from supplies import views as supply_views
+
+    found = record_urls("drills/", drill_views, "Drill")
+    assert [p.name for p in found] == [
+        "drill_list",
+        "drill_add",
+        "drill_detail",
+        "drill_edit",
+        "drill_delete",
+        "drill_history",
+    ]
+    movements = record_urls("movements/", supply_views, "Movement", add=supply_views.movement_add)
+    assert [p.name for p in movements] == [
+        "stockmovement_list",
+        "stockmovement_add",
+        "stockmovement_detail",
+        "stockmovement_history",
+    ]
+    assert movements[1].callback is supply_views.movement_add
+
+
+@mock.patch.dict(record_pages)
 def test_the_helper_takes_the_views_of_one_model_and_known_actions_only():
     with pytest.raises(ValueError):
         record_urls(list=drill_views.DrillList, detail=drill_views.DrillScheduleDetail)
