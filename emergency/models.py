@@ -798,17 +798,9 @@ class ChannelKind(models.TextChoices):
     WECOM = "wecom", _lazy("企业微信群机器人")
 
 
-class ChannelQuerySet(WriteRule, models.QuerySet):
-    def visible_to(self, user) -> ChannelQuerySet:
-        """The channels a user configures: their unit's and those of the units below (a district's
-        office often sets up its schools' robots), every unit's for an administrator."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.sees_everything:
-            return self
-        if user.organization_id is None:
-            return self.none()
-        return self.filter(organization__path__startswith=user.organization.path)
+class ChannelQuerySet(RecordQuerySet):
+    """A unit's channels are seen and configured like its records: by its staff and those above it
+    (a district's office often sets up its schools' robots), every unit's by an administrator."""
 
 
 class Channel(models.Model):

@@ -38,6 +38,8 @@ from .models import (
     Delivery,
     DeliveryStatus,
     EmailChoice,
+    ImportJob,
+    JobStatus,
     Message,
     MessagePreference,
     Organization,
@@ -161,8 +163,6 @@ def kind_labels() -> dict[str, str]:
 def job_finished(job) -> None:
     """Tell the person who started a background job (a large import, a summary) how it ended,
     once per outcome: they need not keep its page open."""
-    from .models import ImportJob, JobStatus
-
     try:
         job.refresh_from_db(fields=["status", "attempts"])
     except (OperationalError, InterfaceError):
