@@ -8,6 +8,7 @@ import base64
 import datetime
 import hashlib
 import hmac
+import re
 
 import pytest
 from django.urls import reverse
@@ -165,6 +166,8 @@ def test_the_inbox_lists_opens_and_marks_read_and_its_query_count_is_pinned(
     assert "共 40 条" in response.content.decode()
     badge = client.get(reverse("emergency:inbox_badge")).content.decode()
     assert 'id="inbox-unread"' in badge and ">40<" in badge
+    bell = re.search(r'id="inbox-bell" href="([^"]+)"', response.content.decode()).group(1)
+    assert "共 40 条" in client.get(bell).content.decode()  # the bell opens exactly the unread it counts
     first = Message.objects.filter(recipient=personas.officer_a).first()
     opened = client.get(reverse("emergency:message_open", args=[first.pk]))
     assert opened.status_code == 302 and opened["Location"] == "/hazards/1/"
