@@ -14,6 +14,16 @@ WIDTHS = (1366, 390)
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_every_roles_pages_fit_laptop_and_phone(browser, live_server, personas, language):
+    from emergency.models import Message, User
+
+    # A three-digit unread count on the bell: the widest the bar gets.
+    Message.objects.bulk_create(
+        Message(
+            recipient=user, kind="test", text="提醒", organization=user.organization or personas.tree.city, key=f"k{i}"
+        )
+        for user in User.objects.all()
+        for i in range(100)
+    )
     for name in personas.all():
         context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 768})
         context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
@@ -24,11 +34,18 @@ def test_every_roles_pages_fit_laptop_and_phone(browser, live_server, personas, 
             page.set_viewport_size({"width": width, "height": 800})
             for path in PAGES:
                 page.goto(path)
+                page.wait_for_selector("#inbox-unread")
                 scroll_width = page.evaluate("document.documentElement.scrollWidth")
                 if scroll_width > width:
                     screenshot(page, f"wide-{name}-{language}-{width}")
                 where = f"{name} {language} {path} at {width} px: {scroll_width} px wide"
                 assert scroll_width <= width, f"{where}: {widest(page, width)}"
+                if width < 992:  # the brand, the bell and the menu button share one row
+                    tops = page.evaluate(
+                        "['.navbar-brand', '#inbox-bell', '.navbar-toggler']"
+                        ".map(s => Math.round(document.querySelector(s).getBoundingClientRect().top))"
+                    )
+                    assert max(tops) - min(tops) < 20, f"{where}: the bar wraps ({tops})"
             screenshot(page, f"nav-{name}-{language}-{width}")
         context.close()
 
